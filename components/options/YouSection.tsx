@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { readPolicy, readSettings, updateSettings } from '@/utils/settings';
+import { emailSchema } from '@/utils/schema';
+
+/** The rep's own name and address: stamped on feedback, and never badged. */
+export function YouSection() {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    void readSettings().then((s) => {
+      setName(s.you.name);
+      setEmail(s.you.email);
+    });
+  }, []);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setError('');
+    const trimmed = email.trim();
+    if (trimmed) {
+      if (!emailSchema.safeParse(trimmed).success) {
+        setError('Enter a valid email address.');
+        return;
+      }
+      const policy = await readPolicy();
+      const domain = policy.allowedRepEmailDomain?.toLowerCase().replace(/^@/, '');
+      if (domain && !trimmed.toLowerCase().endsWith(`@${domain}`)) {
+        setError(`Your organisation allows only addresses at ${domain}.`);
+        return;
+      }
+    }
+    await updateSettings((s) => {
+      s.you = { name: name.trim(), email: trimmed.toLowerCase() };
+    });
+    await browser.runtime.sendMessage({ type: 'settings-changed' }).catch(() => undefined);
+    setStatus('Saved');
+  }
+
+  return (
+    <section aria-labelledby="you-h">
+      <h2 id="you-h">You</h2>
+      <p class="muted">Stamped on the feedback you give; your own address never gets a badge.</p>
+      <form onSubmit={save}>
+        <div class="field">
+          <label for="you-name">Your name</label>
+          <input id="you-name" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} autocomplete="name" />
+        </div>
+        <div class="field">
+          <label for="you-email">Your email</label>
+          <input id="you-email" type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} autocomplete="email" />
+        </div>
+        <div class="row">
+          <button type="submit" class="primary">Save</button>
+          <span role="status">{status}</span>
+          {error && (
+            <span class="error" role="alert">
+              {error}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,3 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+
+export async function startOverlay(_ctx: ContentScriptContext): Promise<void> {}

@@ -1,0 +1,54 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type UnisonDB } from '@/utils/db';
+import { addNote, answersFor, recordFeedback, undoFeedback, UNDO_WINDOW_MS } from '@/utils/feedback';
+
+let db: UnisonDB;
+let n = 0;
+beforeEach(async () => {
+  db = openDb(`fb-${++n}`);
+  await db.open();
+});
+
+const stamp = { rep: { name: 'Sam', email: 'sam@seller.example' }, site: 'gmail' as const };
+
+describe('feedback events', () => {
+  it('records a click with id, time, rep and site, and supersedes the earlier answer', async () => {
+    const a = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good' }, { ...stamp, now: new Date('2026-11-27T09:00:00Z') });
+    expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).toMatchObject({ rep: stamp.rep, site: 'gmail', createdAt: '2026-11-27T09:00:00.000Z', supersedes: null, syncState: 'pending' });
+    const b = await recordFeedback(
+      db,
+      { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', reason: 'no_budget' },
+      { ...stamp, now: new Date('2026-11-27T09:00:00Z') },
+    );
+    expect(b.supersedes).toBe(a.id);
+    expect(b.createdAt > a.createdAt).toBe(true);
+    const answers = await answersFor(db, 'ann@acme.io');
+    expect(answers.lead_quality).toMatchObject({ id: b.id, value: 'poor_fit', reason: 'no_budget' });
+    expect(await db.feedback.count()).toBe(2);
+  });
+
+  it('drops a reason that does not go with the answer', async () => {
+    const e = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', reason: 'no_budget' }, stamp);
+    expect(e.reason).toBeNull();
+  });
+
+  it('undoes only inside the window and only unsynced events', async () => {
+    const t0 = new Date('2026-11-27T09:00:00Z');
+    const e = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'info_sufficiency', value: 'sufficient' }, { ...stamp, now: t0 });
+    expect(await undoFeedback(db, e.id, new Date(t0.getTime() + UNDO_WINDOW_MS + 1))).toBeNull();
+    const f = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'info_sufficiency', value: 'insufficient' }, { ...stamp, now: t0 });
+    await db.feedback.update(f.id, { syncState: 'synced', syncedAt: t0.toISOString() });
+    expect(await undoFeedback(db, f.id, t0)).toBeNull();
+    const g = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'content_relevance', value: 'relevant' }, { ...stamp, now: t0 });
+    expect((await undoFeedback(db, g.id, t0))?.id).toBe(g.id);
+    expect(await db.feedback.get(g.id)).toBeUndefined();
+  });
+
+  it('adds a note as a new event superseding the answer', async () => {
+    const e = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good' }, stamp);
+    const n2 = await addNote(db, e.id, '  Great call  ', stamp);
+    expect(n2).toMatchObject({ value: 'good', note: 'Great call', supersedes: e.id });
+    expect((await answersFor(db, 'ann@acme.io')).lead_quality?.note).toBe('Great call');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Feedback events: made from a rep's click (validated input), stamped with id, time, rep and
+ * site, and written to the store. Changing an answer writes a new event that supersedes the
+ * earlier one; nothing here edits or deletes a synced event.
+ */
+import type { UnisonDB } from './db';
+import type { Answer, Answers, FeedbackRequestInput } from './protocol';
+import type { EventSite } from './sites/hosts';
+import { type FeedbackEvent, type Rep, type StoredFeedback } from './schema';
+
+/** How long after a click its event may still be deleted by Undo (if not synced). */
+export const UNDO_WINDOW_MS = 10_000;
+
+function toAnswer(e: StoredFeedback): Answer {
+  return {
+    id: e.id,
+    value: e.value,
+    reason: e.reason,
+    note: e.note,
+    contentId: e.contentId,
+    createdAt: e.createdAt,
+    synced: e.syncState !== 'pending',
+  };
+}
+
+/** The answer that counts per question: the newest event of each type. */
+export function latestAnswers(events: StoredFeedback[]): Answers {
+  const out: Answers = {};
+  const sorted = [...events].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const e of sorted) out[e.type] = toAnswer(e);
+  return out;
+}
+
+export async function answersFor(db: UnisonDB, email: string): Promise<Answers> {
+  return latestAnswers(await db.feedback.where('leadEmail').equals(email).toArray());
+}
+
+export async function answersByLead(db: UnisonDB, emails: string[]): Promise<Map<string, Answers>> {
+  const events = await db.feedback.where('leadEmail').anyOf(emails).toArray();
+  const byLead = new Map<string, StoredFeedback[]>();
+  for (const e of events) {
+    const list = byLead.get(e.leadEmail);
+    if (list) list.push(e);
+    else byLead.set(e.leadEmail, [e]);
+  }
+  const out = new Map<string, Answers>();
+  for (const [k, list] of byLead) out.set(k, latestAnswers(list));
+  return out;
+}
+
+export interface Stamp {
+  rep: Rep;
+  site: EventSite;
+  now?: Date;
+  newId?: () => string;
+}
+
+/**
+ * Makes and stores the event for a click. The earlier answer to the same question (for content
+ * relevance: about the same asset) is superseded; the client's own `supersedes` is not trusted.
+ */
+export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, stamp: Stamp): Promise<StoredFeedback> {
+  const now = stamp.now ?? new Date();
+  return db.transaction('rw', db.feedback, async () => {
+    const earlier = await db.feedback.where('leadEmail').equals(input.leadEmail).toArray();
+    const sameQuestion = earlier
+      .filter((e) => e.type === input.type && (input.type !== 'content_relevance' || (e.contentId ?? null) === (input.contentId ?? null)))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const previous = input.type === 'content_request' ? undefined : sameQuestion[sameQuestion.length - 1];
+    const event: StoredFeedback = {
+      id: (stamp.newId ?? (() => crypto.randomUUID()))(),
+      type: input.type,
+      value: input.value,
+      reason: input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null,
+      note: input.note?.trim() ? input.note.trim() : null,
+      leadEmail: input.leadEmail,
+      campaignId: input.campaignId ?? null,
+      contentId: input.contentId ?? null,
+      product: input.type === 'content_request' ? input.product?.trim() || null : null,
+      format: input.type === 'content_request' ? input.format : null,
+      rep: stamp.rep,
+      site: stamp.site,
+      createdAt: now.toISOString(),
+      supersedes: previous?.id ?? null,
+      syncState: 'pending',
+      syncedAt: null,
+      syncError: null,
+    };
+    // A click in the same millisecond as the previous one still sorts after it.
+    if (previous && previous.createdAt >= event.createdAt) {
+      event.createdAt = new Date(Date.parse(previous.createdAt) + 1).toISOString();
+    }
+    await db.feedback.add(event);
+    return event;
+  });
+}
+
+/** Deletes a just-made event, only while it is unsynced and inside the undo window. */
+export async function undoFeedback(db: UnisonDB, id: string, now = new Date()): Promise<StoredFeedback | null> {
+  return db.transaction('rw', db.feedback, async () => {
+    const e = await db.feedback.get(id);
+    if (!e || e.syncState !== 'pending' || e.syncedAt) return null;
+    if (now.getTime() - Date.parse(e.createdAt) > UNDO_WINDOW_MS) return null;
+    await db.feedback.delete(id);
+    return e;
+  });
+}
+
+/** Adds a note to an answer: a new event with the same answer and the note, superseding it. */
+export async function addNote(db: UnisonDB, id: string, note: string, stamp: Stamp): Promise<StoredFeedback | null> {
+  const base = await db.feedback.get(id);
+  if (!base) return null;
+  const now = stamp.now ?? new Date();
+  const event: StoredFeedback = {
+    ...base,
+    id: (stamp.newId ?? (() => crypto.randomUUID()))(),
+    note: note.trim() || null,
+    rep: stamp.rep,
+    site: stamp.site,
+    createdAt: new Date(Math.max(now.getTime(), Date.parse(base.createdAt) + 1)).toISOString(),
+    supersedes: base.id,
+    syncState: 'pending',
+    syncedAt: null,
+    syncError: null,
+  };
+  await db.feedback.add(event);
+  return event;
+}
+
+/** The event as the contract defines it (without local bookkeeping). */
+export function toWireEvent(e: StoredFeedback): FeedbackEvent {
+  const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = e;
+  return wire;
+}
+
+export async function pendingCount(db: UnisonDB): Promise<number> {
+  return db.feedback.where('syncState').equals('pending').count();
+}
+

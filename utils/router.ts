@@ -1,0 +1,107 @@
+/**
+ * The background's message handler. Every message is untrusted until parsed: unknown types,
+ * bad values, senders that are not this extension's pages or content scripts on the sites
+ * Unison runs on are ignored (answered with nothing).
+ */
+import type { Browser } from 'wxt/browser';
+type MessageSender = Browser.runtime.MessageSender;
+import type { UnisonDB } from './db';
+import { addNote, answersFor, pendingCount, recordFeedback, undoFeedback } from './feedback';
+import { leadCard, lookupLeads } from './leads';
+import { parseRequest, type UnisonRequest, type UnisonResponse } from './protocol';
+import { readSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
+import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
+
+export interface RouterDeps {
+  db: () => UnisonDB;
+  /** This extension's id and the URL prefix of its pages. */
+  extensionId: string;
+  extensionUrl: string;
+  settings?: () => Promise<Settings>;
+  /** Tells every tab that a lead's answers changed. */
+  broadcast?: (email: string, answers: unknown) => Promise<void>;
+  syncNow?: () => Promise<boolean>;
+  onSettingsChanged?: () => Promise<void>;
+  now?: () => Date;
+}
+
+export type SenderKind = { kind: 'page'; site: EventSite; siteId: null } | { kind: 'content'; site: EventSite; siteId: SiteId };
+
+/** Who sent a message, or null when Unison does not answer that sender. */
+export function classifySender(sender: MessageSender | undefined, deps: RouterDeps, settings: Settings): SenderKind | null {
+  if (!sender || sender.id !== deps.extensionId) return null;
+  const url = sender.url ?? sender.tab?.url;
+  if (!url) return null;
+  if (url.startsWith(deps.extensionUrl)) return { kind: 'page', site: 'popup', siteId: null };
+  // A content script's message always comes from a tab.
+  if (!sender.tab || typeof sender.tab.id !== 'number') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  const host = parsed.hostname.toLowerCase();
+  const builtin = builtinSiteForHost(host);
+  if (builtin) {
+    if (parsed.protocol !== 'https:') return null;
+    return isSiteEnabled(settings, builtin.id) ? { kind: 'content', site: builtin.id, siteId: builtin.id } : null;
+  }
+  if (settings.customDomains.includes(host) && isSiteEnabled(settings, 'custom')) {
+    return { kind: 'content', site: 'custom', siteId: 'custom' };
+  }
+  return null;
+}
+
+/** Handles one message; resolves to undefined when the message is ignored. */
+export async function handleMessage(message: unknown, sender: MessageSender | undefined, deps: RouterDeps): Promise<UnisonResponse | undefined> {
+  const settings = await (deps.settings ?? readSettings)();
+  const from = classifySender(sender, deps, settings);
+  if (!from) return undefined;
+  const req = parseRequest(message, from.kind);
+  if (!req) return undefined;
+  return respond(req, from, settings, deps);
+}
+
+async function respond(req: UnisonRequest, from: SenderKind, settings: Settings, deps: RouterDeps): Promise<UnisonResponse> {
+  const db = deps.db();
+  const now = deps.now?.() ?? new Date();
+  const rep = { name: settings.you.name.trim() || null, email: settings.you.email.trim().toLowerCase() || null };
+  switch (req.type) {
+    case 'hello':
+      return { type: 'hello', enabled: true, site: from.site, siteId: from.siteId, repEmail: rep.email };
+    case 'lookup':
+      return { type: 'lookup', leads: await lookupLeads(db, req.emails, ownEmails(settings)) };
+    case 'card':
+      return { type: 'card', card: await leadCard(db, req.email) };
+    case 'feedback': {
+      const event = await recordFeedback(db, req.input, { rep, site: from.site, now });
+      const answers = await answersFor(db, event.leadEmail);
+      await deps.broadcast?.(event.leadEmail, answers);
+      const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
+      return { type: 'feedback', ok: true, event: wire, answers };
+    }
+    case 'undo': {
+      const removed = await undoFeedback(db, req.id, now);
+      const answers = removed ? await answersFor(db, removed.leadEmail) : {};
+      if (removed) await deps.broadcast?.(removed.leadEmail, answers);
+      return { type: 'undo', ok: !!removed, answers };
+    }
+    case 'note': {
+      const event = await addNote(db, req.id, req.note, { rep, site: from.site, now });
+      if (!event) return { type: 'note', ok: false, answers: {} };
+      const answers = await answersFor(db, event.leadEmail);
+      await deps.broadcast?.(event.leadEmail, answers);
+      const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
+      return { type: 'note', ok: true, event: wire, answers };
+    }
+    case 'pending-count':
+      return { type: 'pending-count', pending: await pendingCount(db) };
+    case 'sync-now':
+      return { type: 'sync-now', ok: (await deps.syncNow?.()) ?? false };
+    case 'settings-changed':
+      await deps.onSettingsChanged?.();
+      return { type: 'settings-changed', ok: true };
+  }
+}

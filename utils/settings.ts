@@ -1,0 +1,116 @@
+/**
+ * The rep's settings, kept in `storage.local` (never in a page's origin), with values an
+ * administrator sets by policy (`storage.managed`) taking precedence and shown locked.
+ */
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { SITE_IDS, type SiteId } from './sites/hosts';
+
+export const DEFAULT_SYNC_MINUTES = 5;
+export const DEFAULT_FEED_MINUTES = 60;
+
+/** The endpoint and feed rule: https, or http on loopback only. */
+export function checkServiceUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return 'Enter a full URL, starting with https://';
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1')) return null;
+  return 'The URL must start with https:// (http:// is allowed only for localhost and 127.0.0.1)';
+}
+
+const serviceUrl = z.string().refine((v) => checkServiceUrl(v) === null, 'must be https (http only on localhost)');
+
+export const settingsSchema = z.object({
+  you: z.object({ name: z.string().max(200).default(''), email: z.string().max(254).default('') }).default({ name: '', email: '' }),
+  /** Sites switched off; every site is on unless listed here. */
+  disabledSites: z.array(z.enum(SITE_IDS)).default([]),
+  /** CRM domains the rep added (host names), with their permission granted. */
+  customDomains: z.array(z.string().max(253)).default([]),
+  sync: z
+    .object({
+      endpoint: z.string().default(''),
+      token: z.string().default(''),
+      intervalMinutes: z.number().min(1).max(1440).default(DEFAULT_SYNC_MINUTES),
+    })
+    .default({ endpoint: '', token: '', intervalMinutes: DEFAULT_SYNC_MINUTES }),
+  feed: z
+    .object({ url: z.string().default(''), intervalMinutes: z.number().min(5).max(1440).default(DEFAULT_FEED_MINUTES) })
+    .default({ url: '', intervalMinutes: DEFAULT_FEED_MINUTES }),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** What `storage.managed` may hold (see public/managed-schema.json). */
+export const policySchema = z.object({
+  endpoint: serviceUrl.optional(),
+  token: z.string().optional(),
+  feedUrl: serviceUrl.optional(),
+  syncIntervalMinutes: z.number().min(1).max(1440).optional(),
+  allowedRepEmailDomain: z.string().optional(),
+});
+export type Policy = z.infer<typeof policySchema>;
+
+const KEY = 'settings';
+
+export async function readPolicy(): Promise<Policy> {
+  try {
+    const raw = await browser.storage.managed.get(null);
+    const parsed = policySchema.safeParse(raw ?? {});
+    return parsed.success ? parsed.data : {};
+  } catch {
+    // No policy storage (Firefox without a policy, tests): nothing is locked.
+    return {};
+  }
+}
+
+/** Settings as stored by the rep, without policy. */
+export async function readStoredSettings(): Promise<Settings> {
+  const raw = (await browser.storage.local.get(KEY))[KEY];
+  const parsed = settingsSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : settingsSchema.parse({});
+}
+
+/** Settings in force: the rep's, overridden by policy. */
+export async function readSettings(): Promise<Settings & { locked: Array<keyof Policy> }> {
+  const [s, p] = await Promise.all([readStoredSettings(), readPolicy()]);
+  const locked: Array<keyof Policy> = [];
+  if (p.endpoint !== undefined) {
+    s.sync.endpoint = p.endpoint;
+    locked.push('endpoint');
+  }
+  if (p.token !== undefined) {
+    s.sync.token = p.token;
+    locked.push('token');
+  }
+  if (p.syncIntervalMinutes !== undefined) {
+    s.sync.intervalMinutes = p.syncIntervalMinutes;
+    locked.push('syncIntervalMinutes');
+  }
+  if (p.feedUrl !== undefined) {
+    s.feed.url = p.feedUrl;
+    locked.push('feedUrl');
+  }
+  if (p.allowedRepEmailDomain !== undefined) locked.push('allowedRepEmailDomain');
+  return { ...s, locked };
+}
+
+export async function updateSettings(patch: (s: Settings) => void): Promise<Settings> {
+  const s = await readStoredSettings();
+  patch(s);
+  const valid = settingsSchema.parse(s);
+  await browser.storage.local.set({ [KEY]: valid });
+  return valid;
+}
+
+export function isSiteEnabled(s: Settings, id: SiteId): boolean {
+  return !s.disabledSites.includes(id);
+}
+
+/** The rep's own addresses, which are never badged. */
+export function ownEmails(s: Settings): string[] {
+  const e = s.you.email.trim().toLowerCase();
+  return e ? [e] : [];
+}

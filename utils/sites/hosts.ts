@@ -1,0 +1,92 @@
+/**
+ * Where Unison runs. One entry per supported site: the match patterns that go into the
+ * manifest (content script and host permissions) and a host test used by the background
+ * to tell which site a message came from. The adapters themselves live beside this file.
+ */
+export const SITE_IDS = ['gmail', 'outlook', 'salesforce', 'hubspot', 'pipedrive', 'dynamics', 'zoho', 'custom'] as const;
+export type SiteId = (typeof SITE_IDS)[number];
+/** Sites plus the popup, as recorded on feedback events. */
+export const EVENT_SITES = [...SITE_IDS, 'popup'] as const;
+export type EventSite = (typeof EVENT_SITES)[number];
+
+export interface SiteHosts {
+  id: Exclude<SiteId, 'custom'>;
+  label: string;
+  matches: string[];
+  host: RegExp;
+}
+
+export const BUILTIN_SITES: SiteHosts[] = [
+  { id: 'gmail', label: 'Gmail', matches: ['https://mail.google.com/*'], host: /^mail\.google\.com$/ },
+  {
+    id: 'outlook',
+    label: 'Outlook on the web',
+    matches: ['https://outlook.office.com/*', 'https://outlook.live.com/*', 'https://outlook.office365.com/*'],
+    host: /^outlook\.(office|live|office365)\.com$/,
+  },
+  {
+    id: 'salesforce',
+    label: 'Salesforce Lightning',
+    matches: ['https://*.lightning.force.com/*', 'https://*.my.salesforce.com/*'],
+    host: /^[a-z0-9-]+(\.[a-z0-9-]+)*\.(lightning\.force\.com|my\.salesforce\.com)$/,
+  },
+  {
+    id: 'hubspot',
+    label: 'HubSpot',
+    matches: ['https://app.hubspot.com/*', 'https://app-eu1.hubspot.com/*'],
+    host: /^app(-[a-z0-9]+)?\.hubspot\.com$/,
+  },
+  { id: 'pipedrive', label: 'Pipedrive', matches: ['https://*.pipedrive.com/*'], host: /^[a-z0-9-]+\.pipedrive\.com$/ },
+  {
+    id: 'dynamics',
+    label: 'Dynamics 365',
+    matches: ['https://*.dynamics.com/*'],
+    host: /^[a-z0-9-]+\.crm[0-9]*\.dynamics\.com$/,
+  },
+  {
+    id: 'zoho',
+    label: 'Zoho CRM',
+    matches: [
+      'https://crm.zoho.com/*',
+      'https://crm.zoho.eu/*',
+      'https://crm.zoho.in/*',
+      'https://crm.zoho.com.au/*',
+      'https://crm.zoho.jp/*',
+      'https://crm.zohocloud.ca/*',
+    ],
+    host: /^crm\.(zoho\.(com|eu|in|com\.au|jp)|zohocloud\.ca)$/,
+  },
+];
+
+export const BUILTIN_MATCHES: string[] = BUILTIN_SITES.flatMap((s) => s.matches);
+
+/** Which built-in site a host name belongs to, if any. */
+export function builtinSiteForHost(host: string): SiteHosts | undefined {
+  const h = host.toLowerCase();
+  return BUILTIN_SITES.find((s) => s.host.test(h));
+}
+
+/**
+ * Normalises what a rep types as a CRM domain ("crm.example.com", "https://crm.example.com/app")
+ * into a bare host name, or null when it is not one.
+ */
+export function normaliseDomain(input: string): string | null {
+  let s = input.trim().toLowerCase();
+  if (!s) return null;
+  if (!/^[a-z]+:\/\//.test(s)) s = `https://${s}`;
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const host = url.hostname;
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(host) && host !== 'localhost') return null;
+  return host;
+}
+
+/** Match patterns for a custom domain (both schemes; the permission request asks for exactly these). */
+export function customDomainMatches(host: string): string[] {
+  return [`https://${host}/*`, `http://${host}/*`];
+}
