@@ -62,7 +62,7 @@ export interface Stamp {
 export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, stamp: Stamp): Promise<StoredFeedback> {
   const now = stamp.now ?? new Date();
   return db.transaction('rw', db.feedback, async () => {
-    const earlier = await db.feedback.where('leadEmail').equals(input.leadEmail).toArray();
+    const earlier = input.leadEmail ? await db.feedback.where('leadEmail').equals(input.leadEmail).toArray() : [];
     const sameQuestion = earlier
       .filter((e) => e.type === input.type && (input.type !== 'content_relevance' || (e.contentId ?? null) === (input.contentId ?? null)))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -73,7 +73,7 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
       value: input.value,
       reason: input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null,
       note: input.note?.trim() ? input.note.trim() : null,
-      leadEmail: input.leadEmail,
+      leadEmail: input.leadEmail ?? null,
       campaignId: input.campaignId ?? null,
       contentId: input.contentId ?? null,
       product: input.type === 'content_request' ? input.product?.trim() || null : null,

@@ -29,7 +29,8 @@ const feedbackRequest = z
     type: z.literal('feedback'),
     input: z.intersection(feedbackInputSchema, feedbackCommonInputSchema),
   })
-  .strict();
+  .strict()
+  .refine((m) => m.input.type === 'content_request' || !!m.input.leadEmail, { message: 'leadEmail is required', path: ['input', 'leadEmail'] });
 const undoRequest = z.object({ type: z.literal('undo'), id: z.uuid() }).strict();
 const noteRequest = z.object({ type: z.literal('note'), id: z.uuid(), note: z.string().max(NOTE_MAX) }).strict();
 const pendingRequest = z.object({ type: z.literal('pending-count') }).strict();

@@ -77,22 +77,22 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'card', card: await leadCard(db, req.email) };
     case 'feedback': {
       const event = await recordFeedback(db, req.input, { rep, site: from.site, now });
-      const answers = await answersFor(db, event.leadEmail);
-      await deps.broadcast?.(event.leadEmail, answers);
+      const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
+      if (event.leadEmail) await deps.broadcast?.(event.leadEmail, answers);
       const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
       return { type: 'feedback', ok: true, event: wire, answers };
     }
     case 'undo': {
       const removed = await undoFeedback(db, req.id, now);
-      const answers = removed ? await answersFor(db, removed.leadEmail) : {};
-      if (removed) await deps.broadcast?.(removed.leadEmail, answers);
+      const answers = removed?.leadEmail ? await answersFor(db, removed.leadEmail) : {};
+      if (removed?.leadEmail) await deps.broadcast?.(removed.leadEmail, answers);
       return { type: 'undo', ok: !!removed, answers };
     }
     case 'note': {
       const event = await addNote(db, req.id, req.note, { rep, site: from.site, now });
       if (!event) return { type: 'note', ok: false, answers: {} };
-      const answers = await answersFor(db, event.leadEmail);
-      await deps.broadcast?.(event.leadEmail, answers);
+      const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
+      if (event.leadEmail) await deps.broadcast?.(event.leadEmail, answers);
       const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
       return { type: 'note', ok: true, event: wire, answers };
     }

@@ -129,7 +129,8 @@ export const feedbackInputSchema = z.discriminatedUnion('type', [
 ]);
 
 export const feedbackCommonInputSchema = z.object({
-  leadEmail: emailSchema,
+  /** Absent only for a content request made on its own (from the popup, about no lead). */
+  leadEmail: emailSchema.nullish(),
   campaignId: idLike.nullish(),
   contentId: idLike.nullish(),
   note: z.string().max(NOTE_MAX).nullish(),
@@ -149,7 +150,8 @@ export const feedbackEventSchema = z.object({
   value: z.string(),
   reason: nullable(z.enum(POOR_FIT_REASONS)),
   note: nullable(z.string().max(NOTE_MAX)),
-  leadEmail: emailSchema,
+  /** Null only for a content request not about a particular lead. */
+  leadEmail: emailSchema.nullable(),
   campaignId: nullable(idLike),
   contentId: nullable(idLike),
   product: nullable(z.string().max(200)),
