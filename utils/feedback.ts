@@ -39,6 +39,7 @@ export async function answersByLead(db: UnisonDB, emails: string[]): Promise<Map
   const events = await db.feedback.where('leadEmail').anyOf(emails).toArray();
   const byLead = new Map<string, StoredFeedback[]>();
   for (const e of events) {
+    if (!e.leadEmail) continue;
     const list = byLead.get(e.leadEmail);
     if (list) list.push(e);
     else byLead.set(e.leadEmail, [e]);
