@@ -24,10 +24,22 @@ export const LOOKUP_MAX = 2000;
 const lookupRequest = z.object({ type: z.literal('lookup'), emails: z.array(z.string().max(320)).min(1).max(LOOKUP_MAX) }).strict();
 const helloRequest = z.object({ type: z.literal('hello') }).strict();
 const cardRequest = z.object({ type: z.literal('card'), email: emailSchema }).strict();
+/**
+ * A click: one question's fields plus the common ones, each variant strict, so a field the
+ * background does not expect (an id, a time, a rep, a site) makes the whole message refused
+ * instead of being dropped silently.
+ */
+const [leadQualityInput, contentRelevanceInput, infoSufficiencyInput, contentRequestInput] = feedbackInputSchema.options;
+const feedbackClickSchema = z.discriminatedUnion('type', [
+  leadQualityInput.extend(feedbackCommonInputSchema.shape).strict(),
+  contentRelevanceInput.extend(feedbackCommonInputSchema.shape).strict(),
+  infoSufficiencyInput.extend(feedbackCommonInputSchema.shape).strict(),
+  contentRequestInput.extend(feedbackCommonInputSchema.shape).strict(),
+]);
 const feedbackRequest = z
   .object({
     type: z.literal('feedback'),
-    input: z.intersection(feedbackInputSchema, feedbackCommonInputSchema),
+    input: feedbackClickSchema,
   })
   .strict()
   .refine((m) => m.input.type === 'content_request' || !!m.input.leadEmail, { message: 'leadEmail is required', path: ['input', 'leadEmail'] });

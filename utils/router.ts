@@ -9,6 +9,7 @@ import type { UnisonDB } from './db';
 import { addNote, answersFor, pendingCount, recordFeedback, undoFeedback } from './feedback';
 import { leadCard, lookupLeads } from './leads';
 import { parseRequest, type UnisonRequest, type UnisonResponse } from './protocol';
+import { emailSchema } from './schema';
 import { readSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
 import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
 
@@ -67,7 +68,9 @@ export async function handleMessage(message: unknown, sender: MessageSender | un
 async function respond(req: UnisonRequest, from: SenderKind, settings: Settings, deps: RouterDeps): Promise<UnisonResponse> {
   const db = deps.db();
   const now = deps.now?.() ?? new Date();
-  const rep = { name: settings.you.name.trim() || null, email: settings.you.email.trim().toLowerCase() || null };
+  // The rep as set in `You`; an address that is not one is left out rather than stored.
+  const repEmail = emailSchema.safeParse(settings.you.email);
+  const rep = { name: settings.you.name.trim() || null, email: repEmail.success ? repEmail.data : null };
   switch (req.type) {
     case 'hello':
       return { type: 'hello', enabled: true, site: from.site, siteId: from.siteId, repEmail: rep.email };
