@@ -1,0 +1,268 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Answers, FeedbackRequestInput, LeadCard } from '@/utils/protocol';
+import { humanise } from './format';
+
+/** The buttons marketing's questions are answered with; one click saves. */
+export const REASONS = [
+  ['wrong_persona', 'Wrong persona'],
+  ['no_budget', 'No budget'],
+  ['no_need', 'No need'],
+  ['bad_timing', 'Bad timing'],
+  ['competitor', 'Competitor'],
+  ['unreachable', 'Unreachable'],
+  ['duplicate', 'Duplicate'],
+  ['other', 'Other'],
+] as const;
+
+export const FORMATS = [
+  ['case_study', 'Case study'],
+  ['one_pager', 'One-pager'],
+  ['demo_video', 'Demo video'],
+  ['pricing', 'Pricing'],
+  ['comparison', 'Comparison'],
+  ['other', 'Other'],
+] as const;
+
+/** How long the Undo button stays (the background allows a little longer). */
+export const UNDO_SHOWN_MS = 8000;
+
+export interface FeedbackActions {
+  send: (input: FeedbackRequestInput) => Promise<{ id: string } | null>;
+  undo: (id: string) => Promise<boolean>;
+  note: (id: string, note: string) => Promise<boolean>;
+}
+
+type Saved = { id: string; what: string; at: number };
+
+export function Feedback({ card, answers, actions }: { card: LeadCard; answers: Answers; actions: FeedbackActions }) {
+  const email = card.lead.email;
+  const asset = card.latestTouch?.content ?? card.consumed[0]?.content ?? null;
+  const firstCampaign = card.firstTouch?.campaignId ?? null;
+  const latestCampaign = card.latestTouch?.campaignId ?? firstCampaign;
+  const [saved, setSaved] = useState<Saved | null>(null);
+  const [error, setError] = useState('');
+  const [noteOpen, setNoteOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [requestOpen, setRequestOpen] = useState(false);
+  const [showReasons, setShowReasons] = useState(false);
+  const busy = useRef(false);
+
+  useEffect(() => {
+    if (!saved) return;
+    const t = setTimeout(() => setSaved((s) => (s && s.id === saved.id ? { ...s, at: 0 } : s)), UNDO_SHOWN_MS);
+    return () => clearTimeout(t);
+  }, [saved?.id]);
+
+  async function record(input: FeedbackRequestInput, what: string) {
+    if (busy.current) return;
+    busy.current = true;
+    setError('');
+    try {
+      const res = await actions.send(input);
+      if (res) {
+        setSaved({ id: res.id, what, at: Date.now() });
+        setNoteOpen(false);
+        setNote('');
+      } else setError('Not saved: Unison could not reach its storage. Reload the page and try again.');
+    } finally {
+      busy.current = false;
+    }
+  }
+
+  const q = answers.lead_quality;
+  const rel = answers.content_relevance;
+  const relForAsset = rel && (rel.contentId ?? null) === (asset?.id ?? null) ? rel : undefined;
+  const info = answers.info_sufficiency;
+  const common = { leadEmail: email };
+
+  return (
+    <div class="feedback">
+      <div class="q" role="group" aria-label="Lead quality">
+        <span class="qlabel">Lead</span>
+        <button
+          type="button"
+          aria-pressed={q?.value === 'good' ? 'true' : 'false'}
+          onClick={() => {
+            setShowReasons(false);
+            void record({ ...common, type: 'lead_quality', value: 'good', campaignId: firstCampaign }, 'Good lead');
+          }}
+        >
+          Good lead
+        </button>
+        <button
+          type="button"
+          aria-pressed={q?.value === 'poor_fit' ? 'true' : 'false'}
+          onClick={() => {
+            setShowReasons(true);
+            if (q?.value !== 'poor_fit') void record({ ...common, type: 'lead_quality', value: 'poor_fit', campaignId: firstCampaign }, 'Poor fit');
+          }}
+        >
+          Poor fit
+        </button>
+      </div>
+      {(showReasons || q?.value === 'poor_fit') && (
+        <div class="reasons" role="group" aria-label="Why a poor fit">
+          {REASONS.map(([value, label]) => (
+            <button
+              key={value}
+              type="button"
+              class="chip"
+              aria-pressed={q?.value === 'poor_fit' && q.reason === value ? 'true' : 'false'}
+              onClick={() => void record({ ...common, type: 'lead_quality', value: 'poor_fit', reason: value, campaignId: firstCampaign }, `Poor fit: ${label}`)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      )}
+      <div class="q" role="group" aria-label={asset ? `Content: ${asset.title}` : 'Content'}>
+        <span class="qlabel">Content</span>
+        <button
+          type="button"
+          aria-pressed={relForAsset?.value === 'relevant' ? 'true' : 'false'}
+          onClick={() =>
+            void record({ ...common, type: 'content_relevance', value: 'relevant', contentId: asset?.id ?? null, campaignId: latestCampaign }, 'Content relevant')
+          }
+        >
+          Content relevant
+        </button>
+        <button
+          type="button"
+          aria-pressed={relForAsset?.value === 'not_relevant' ? 'true' : 'false'}
+          onClick={() =>
+            void record(
+              { ...common, type: 'content_relevance', value: 'not_relevant', contentId: asset?.id ?? null, campaignId: latestCampaign },
+              'Content not relevant',
+            )
+          }
+        >
+          Content not relevant
+        </button>
+      </div>
+      <div class="q" role="group" aria-label="Information">
+        <span class="qlabel">Info</span>
+        <button
+          type="button"
+          aria-pressed={info?.value === 'sufficient' ? 'true' : 'false'}
+          onClick={() => void record({ ...common, type: 'info_sufficiency', value: 'sufficient', campaignId: firstCampaign }, 'Info sufficient')}
+        >
+          Info sufficient
+        </button>
+        <button
+          type="button"
+          aria-pressed={info?.value === 'insufficient' ? 'true' : 'false'}
+          onClick={() => void record({ ...common, type: 'info_sufficiency', value: 'insufficient', campaignId: firstCampaign }, 'Need more info')}
+        >
+          Need more info
+        </button>
+      </div>
+      <div class="q">
+        <button type="button" aria-expanded={requestOpen ? 'true' : 'false'} onClick={() => setRequestOpen(!requestOpen)}>
+          Request content
+        </button>
+      </div>
+      {requestOpen && (
+        <RequestForm
+          product={card.product ?? ''}
+          onSend={async (product, format, reqNote) => {
+            await record(
+              {
+                ...common,
+                type: 'content_request',
+                value: 'requested',
+                product: product || null,
+                format,
+                note: reqNote || null,
+                campaignId: latestCampaign,
+                contentId: asset?.id ?? null,
+              },
+              `Requested ${humanise(format).toLowerCase()}${product ? ` on ${product}` : ''}`,
+            );
+            setRequestOpen(false);
+          }}
+        />
+      )}
+      <div class="status" role="status" aria-live="polite">
+        {error && <span class="error">{error}</span>}
+        {saved && (
+          <span>
+            Saved: {saved.what}.{' '}
+            {saved.at > 0 && (
+              <button
+                type="button"
+                class="link"
+                onClick={async () => {
+                  if (await actions.undo(saved.id)) setSaved(null);
+                  else setError('Too late to undo: change the answer instead.');
+                }}
+              >
+                Undo
+              </button>
+            )}{' '}
+            {!noteOpen && (
+              <button type="button" class="link" onClick={() => setNoteOpen(true)}>
+                Add a note
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+      {saved && noteOpen && (
+        <form
+          class="note"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (await actions.note(saved.id, note)) {
+              setNoteOpen(false);
+              setSaved({ ...saved, what: `${saved.what} (with note)`, at: 0 });
+            } else setError('The note was not saved.');
+          }}
+        >
+          <label>
+            Note
+            <textarea maxLength={2000} rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </label>
+          <button type="submit">Save note</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function RequestForm({ product, onSend }: { product: string; onSend: (product: string, format: string, note: string) => Promise<void> }) {
+  const [p, setP] = useState(product);
+  const [format, setFormat] = useState<string>('case_study');
+  const [n, setN] = useState('');
+  return (
+    <form
+      class="request"
+      aria-label="Request content"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSend(p.trim(), format, n.trim());
+      }}
+    >
+      <label>
+        Product
+        <input type="text" maxLength={200} value={p} onInput={(e) => setP(e.currentTarget.value)} />
+      </label>
+      <label>
+        Format
+        <select value={format} onChange={(e) => setFormat(e.currentTarget.value)}>
+          {FORMATS.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Note
+        <textarea maxLength={2000} rows={2} value={n} onInput={(e) => setN(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="primary">
+        Send request
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,294 @@
+/**
+ * The overlay engine: finds lead mentions with the site's adapter, asks the background which
+ * are known leads (one message per batch, answers cached for the page), and keeps one badge beside
+ * each visible mention of a known lead, following the page as it changes.
+ *
+ * DOM work happens in batches: one MutationObserver, records queued and handled together in idle
+ * time; only added subtrees are scanned; badges are created in chunks so a page with tens of
+ * thousands of addresses stays responsive (and the scan is capped, see `limit`).
+ */
+import type { LeadSummary } from '@/utils/protocol';
+import type { Mention, SiteAdapter } from '@/utils/sites/types';
+
+/** Most mentions Unison looks at on one page; past that the popup says the page was capped. */
+export const PAGE_MENTION_LIMIT = 5000;
+/** Most badges created in one task before yielding to the page. */
+export const BADGES_PER_TASK = 250;
+/** Most addresses asked about in one message. */
+export const LOOKUP_CHUNK = 2000;
+
+export interface BadgeHandle {
+  /** The `<unison-badge>` element inserted beside the mention. */
+  host: Element;
+  remove(): void;
+}
+
+export interface EngineDeps {
+  adapter: SiteAdapter;
+  doc: Document;
+  lookup: (emails: string[]) => Promise<LeadSummary[]>;
+  /** The rep's own addresses (from settings and from the page). */
+  ownEmails: () => Set<string>;
+  /** Creates and inserts a badge right after the anchor. */
+  createBadge: (mention: Mention, lead: LeadSummary) => BadgeHandle | Promise<BadgeHandle>;
+  /** Is this node part of Unison's own UI (badges, card)? Such nodes are never scanned. */
+  isOwnNode: (node: Node) => boolean;
+  /** Called when known leads change (for the badges' and popup's state). */
+  onLeads?: (leads: LeadSummary[]) => void;
+  limit?: number;
+  /** Runs `fn` soon, off the critical path (idle callback by default). */
+  schedule?: (fn: () => void) => void;
+  /** Yields to the page between chunks. */
+  yieldToPage?: () => Promise<void>;
+}
+
+interface BadgeRecord {
+  email: string;
+  anchor: Node;
+  handle: BadgeHandle | null;
+  pending: Promise<void> | null;
+  removed: boolean;
+}
+
+const defaultSchedule = (fn: () => void) => {
+  const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+  if (ric) ric(fn, { timeout: 150 });
+  else setTimeout(fn, 16);
+};
+const defaultYield = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export class OverlayEngine {
+  /** email → summary (null: looked up, not a lead). */
+  readonly known = new Map<string, LeadSummary | null>();
+  private readonly badges = new Map<Node, BadgeRecord>();
+  private observer: MutationObserver | null = null;
+  private queue: MutationRecord[] = [];
+  private flushScheduled = false;
+  private running: Promise<void> = Promise.resolve();
+  private mentionsSeen = 0;
+  scanned = 0;
+  capped = false;
+  private stopped = false;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  get limit(): number {
+    return this.deps.limit ?? PAGE_MENTION_LIMIT;
+  }
+
+  /** First scan of the whole document, then follows mutations. */
+  start(): Promise<void> {
+    const root = this.deps.doc.body ?? this.deps.doc.documentElement;
+    this.observer = new MutationObserver((records) => this.enqueue(records));
+    this.observer.observe(root, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: this.deps.adapter.watchedAttributes,
+    });
+    return this.run(() => this.process([this.deps.doc], true));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.observer?.disconnect();
+    this.observer = null;
+    for (const rec of this.badges.values()) this.dropBadge(rec);
+    this.badges.clear();
+  }
+
+  /** A full rescan, for in-page navigation. */
+  rescan(): Promise<void> {
+    return this.run(() => this.process([this.deps.doc], true));
+  }
+
+  /** Resolves when all queued work is done (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.queue.length > 0 || this.flushScheduled) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await this.running;
+  }
+
+  /** The known leads that have a badge on the page now, one entry per lead. */
+  spottedLeads(): LeadSummary[] {
+    const out = new Map<string, LeadSummary>();
+    for (const rec of this.badges.values()) {
+      const lead = this.known.get(rec.email);
+      if (lead && !rec.removed) out.set(rec.email, lead);
+    }
+    return [...out.values()];
+  }
+
+  badgeCount(): number {
+    return this.badges.size;
+  }
+
+  /** Updates the cached answers of a lead (after feedback here or in another tab). */
+  updateLead(email: string, patch: Partial<LeadSummary>): LeadSummary | null {
+    const cur = this.known.get(email);
+    if (!cur) return null;
+    const next = { ...cur, ...patch };
+    this.known.set(email, next);
+    return next;
+  }
+
+  /** Forgets cached lookups (campaign data changed) and scans again. */
+  refreshData(): Promise<void> {
+    this.known.clear();
+    return this.rescan();
+  }
+
+  private enqueue(records: MutationRecord[]): void {
+    if (this.stopped) return;
+    for (const r of records) this.queue.push(r);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      (this.deps.schedule ?? defaultSchedule)(() => {
+        this.flushScheduled = false;
+        const batch = this.queue;
+        this.queue = [];
+        void this.run(() => this.handleMutations(batch));
+      });
+    }
+  }
+
+  private run(task: () => Promise<void>): Promise<void> {
+    this.running = this.running.then(task, task).catch((err) => {
+      console.warn('[Unison]', err);
+    });
+    return this.running;
+  }
+
+  private async handleMutations(records: MutationRecord[]): Promise<void> {
+    if (this.stopped) return;
+    const roots = new Set<Node>();
+    let removals = false;
+    let visibilityMayChange = false;
+    for (const rec of records) {
+      if (rec.type === 'childList') {
+        if (rec.removedNodes.length > 0) removals = true;
+        for (const node of rec.addedNodes) {
+          if (this.deps.isOwnNode(node)) continue;
+          if (node.nodeType === 1) roots.add(node);
+          else if (node.nodeType === 3 && node.parentNode && !this.deps.isOwnNode(node.parentNode)) roots.add(node.parentNode);
+        }
+      } else if (rec.type === 'characterData') {
+        const parent = rec.target.parentNode;
+        if (parent && !this.deps.isOwnNode(parent)) roots.add(parent);
+      } else if (rec.type === 'attributes') {
+        if (this.deps.isOwnNode(rec.target)) continue;
+        visibilityMayChange = true;
+        roots.add(rec.target);
+      }
+    }
+    await this.process(outermost(roots), visibilityMayChange || removals, visibilityMayChange);
+  }
+
+  private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckVisibility = false): Promise<void> {
+    const { adapter, doc } = this.deps;
+    const all: Array<ParentNode | Node> = [...roots];
+    // A badge the host page removed while its mention stayed: scan the mention's parent again.
+    if (prune) all.push(...this.prune(recheckVisibility));
+    const mentions: Mention[] = [];
+    for (const root of all) {
+      if (!root.isConnected) continue;
+      const remaining = this.limit - this.mentionsSeen;
+      if (remaining <= 0) {
+        this.capped = true;
+        break;
+      }
+      const res = adapter.scan(root as ParentNode, doc, { limit: remaining });
+      this.scanned += res.scanned;
+      if (res.capped) this.capped = true;
+      for (const m of res.mentions) {
+        if (this.badges.has(m.anchor)) continue;
+        mentions.push(m);
+      }
+      this.mentionsSeen += res.mentions.length;
+    }
+    if (mentions.length === 0) return;
+    const own = this.deps.ownEmails();
+    const wanted = mentions.filter((m) => !own.has(m.email));
+    await this.lookupUnknown(wanted.map((m) => m.email));
+    let made = 0;
+    for (const m of wanted) {
+      const lead = this.known.get(m.email);
+      if (!lead || this.badges.has(m.anchor) || !m.anchor.isConnected) continue;
+      this.addBadge(m, lead);
+      if (++made % BADGES_PER_TASK === 0) await (this.deps.yieldToPage ?? defaultYield)();
+      if (this.stopped) return;
+    }
+    if (made > 0) this.deps.onLeads?.(this.spottedLeads());
+  }
+
+  private async lookupUnknown(emails: string[]): Promise<void> {
+    const unknown = [...new Set(emails)].filter((e) => !this.known.has(e));
+    for (let i = 0; i < unknown.length; i += LOOKUP_CHUNK) {
+      const chunk = unknown.slice(i, i + LOOKUP_CHUNK);
+      const found = await this.deps.lookup(chunk);
+      for (const e of chunk) this.known.set(e, null);
+      for (const lead of found) this.known.set(lead.email, lead);
+    }
+  }
+
+  private addBadge(m: Mention, lead: LeadSummary): void {
+    const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, pending: null, removed: false };
+    this.badges.set(m.anchor, rec);
+    const made = this.deps.createBadge(m, lead);
+    if (made instanceof Promise) {
+      rec.pending = made.then((h) => {
+        rec.handle = h;
+        rec.pending = null;
+        if (rec.removed) h.remove();
+      });
+    } else {
+      rec.handle = made;
+    }
+  }
+
+  private dropBadge(rec: BadgeRecord): void {
+    rec.removed = true;
+    rec.handle?.remove();
+  }
+
+  /** Removes badges whose mention left the page (or, after attribute changes, became hidden). */
+  private prune(recheckVisibility: boolean): Node[] {
+    const { adapter, doc } = this.deps;
+    let removed = 0;
+    const rescan: Node[] = [];
+    for (const [anchor, rec] of this.badges) {
+      const anchorGone = !anchor.isConnected || (recheckVisibility && !adapter.isStillVisible(anchor, doc));
+      const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
+      if (anchorGone || hostGone) {
+        if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
+        this.dropBadge(rec);
+        this.badges.delete(anchor);
+        this.mentionsSeen = Math.max(0, this.mentionsSeen - 1);
+        removed++;
+      }
+    }
+    if (removed > 0) this.deps.onLeads?.(this.spottedLeads());
+    return rescan;
+  }
+}
+
+/** Drops roots contained in another root of the set. */
+function outermost(roots: Set<Node>): Node[] {
+  if (roots.size <= 1) return [...roots];
+  const out: Node[] = [];
+  for (const r of roots) {
+    let p = r.parentNode;
+    let inside = false;
+    while (p) {
+      if (roots.has(p)) {
+        inside = true;
+        break;
+      }
+      p = p.parentNode;
+    }
+    if (!inside) out.push(r);
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/** Small pure helpers for showing lead data safely and briefly. */
+
+/** Returns the URL when it is http(s), else null: anything else is shown as text. */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url.trim());
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function shortDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+export function humanise(value: string | null | undefined): string {
+  if (!value) return '';
+  return value.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+}
+
+/** Relative luminance of a CSS rgb()/rgba() colour, or null when transparent/unknown. */
+export function luminance(color: string): number | null {
+  const m = /rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)(?:[,\s/]+([\d.]+))?/.exec(color);
+  if (!m) return null;
+  if (m[4] !== undefined && Number(m[4]) === 0) return null;
+  const [r, g, b] = [m[1], m[2], m[3]].map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Whether a page's background is dark, from the body's or root's computed background. */
+export function detectDarkPage(doc: Document): boolean {
+  const view = doc.defaultView;
+  if (!view) return false;
+  for (const el of [doc.body, doc.documentElement]) {
+    if (!el) continue;
+    const l = luminance(view.getComputedStyle(el).backgroundColor);
+    if (l !== null) return l < 0.2;
+  }
+  return view.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+}

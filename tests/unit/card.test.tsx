@@ -1,0 +1,158 @@
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Card } from '@/components/overlay/Card';
+import type { FeedbackActions } from '@/components/overlay/Feedback';
+import { safeHref } from '@/components/overlay/format';
+import type { Answers, LeadCard } from '@/utils/protocol';
+
+const campaign = { id: 'cmp-q3', name: 'Q3 ROI webinar', channel: 'Webinar', product: 'Forecasting', utm: { source: 'linkedin', medium: 'paid_social', campaign: 'q3-roi' } };
+const campaign2 = { id: 'cmp-nurture', name: 'Nurture <b>bold</b>', channel: 'Email Marketing' };
+const roi = { id: 'ast-roi', title: 'ROI calculator', type: 'tool', url: 'https://example.com/roi' };
+const evil = { id: 'ast-evil', title: '<img src=x onerror=alert(1)>', type: 'ebook', url: 'javascript:alert(1)' };
+
+function makeCard(): LeadCard {
+  const t1 = { id: 't1', email: 'ann@acme.io', campaignId: 'cmp-q3', contentId: 'ast-roi', at: '2026-07-14T10:00:00Z', kind: 'first' as const, campaign, content: roi };
+  const t2 = { id: 't2', email: 'ann@acme.io', campaignId: 'cmp-nurture', contentId: 'ast-evil', at: '2026-09-01T10:00:00Z', campaign: campaign2, content: evil };
+  return {
+    lead: { email: 'ann@acme.io', name: 'Ann Lee', company: 'Acme', title: 'CFO', score: 72, stage: 'marketingqualifiedlead', updatedAt: '2026-11-01T00:00:00Z' },
+    touches: [t1, t2],
+    firstTouch: t1,
+    latestTouch: t2,
+    consumed: [
+      { content: evil, at: t2.at },
+      { content: roi, at: t1.at },
+    ],
+    product: 'Forecasting',
+    answers: {},
+  };
+}
+
+let root: HTMLDivElement;
+let actions: FeedbackActions & { send: ReturnType<typeof vi.fn> };
+beforeEach(() => {
+  root = document.createElement('div');
+  document.body.append(root);
+  let n = 0;
+  actions = {
+    send: vi.fn(async () => ({ id: `00000000-0000-4000-8000-00000000000${++n}` })),
+    undo: vi.fn(async () => true),
+    note: vi.fn(async () => true),
+  } as never;
+});
+afterEach(() => {
+  render(null, root);
+  root.remove();
+});
+
+function mount(answers: Answers = {}, onClose = vi.fn()) {
+  act(() => {
+    render(<Card email="ann@acme.io" card={makeCard()} loading={false} answers={answers} actions={actions} onClose={onClose} />, root);
+  });
+  return onClose;
+}
+const button = (name: string) => [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement;
+
+describe('the lead card', () => {
+  it('is a dialog named after the lead, with first and latest touch and the content consumed', () => {
+    mount();
+    const dialog = root.querySelector('[role="dialog"]')!;
+    const labelledBy = dialog.getAttribute('aria-labelledby')!;
+    expect(root.querySelector(`#${labelledBy}`)!.textContent).toContain('Ann Lee');
+    expect(dialog.textContent).toContain('First touch');
+    expect(dialog.textContent).toContain('Q3 ROI webinar');
+    expect(dialog.textContent).toContain('Latest touch');
+    expect(dialog.textContent).toContain('source=linkedin');
+    expect(dialog.textContent).toContain('Score 72');
+    for (const name of ['Good lead', 'Poor fit', 'Content relevant', 'Content not relevant', 'Info sufficient', 'Need more info', 'Request content']) {
+      expect(button(name), name).toBeTruthy();
+    }
+  });
+
+  it('shows markup in campaign data as inert text and links only http(s) URLs', () => {
+    mount();
+    expect(root.querySelector('img')).toBeNull();
+    expect(root.querySelector('b')).toBeNull();
+    expect(root.textContent).toContain('<img src=x onerror=alert(1)>');
+    const links = [...root.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/roi']);
+    expect(links[0].getAttribute('rel')).toContain('noopener');
+    expect(safeHref('javascript:alert(1)')).toBeNull();
+    expect(safeHref(' JAVASCRIPT:alert(1)')).toBeNull();
+    expect(safeHref('data:text/html,x')).toBeNull();
+    expect(safeHref('http://a.example/x')).toBe('http://a.example/x');
+  });
+
+  it('marks saved answers with aria-pressed', () => {
+    mount({
+      lead_quality: { id: 'a', value: 'poor_fit', reason: 'no_budget', note: null, contentId: null, createdAt: '2026-11-27T09:00:00Z', synced: false },
+      content_relevance: { id: 'b', value: 'relevant', reason: null, note: null, contentId: 'ast-evil', createdAt: '2026-11-27T09:00:00Z', synced: false },
+      info_sufficiency: { id: 'c', value: 'insufficient', reason: null, note: null, contentId: null, createdAt: '2026-11-27T09:00:00Z', synced: true },
+    });
+    expect(button('Poor fit').getAttribute('aria-pressed')).toBe('true');
+    expect(button('Good lead').getAttribute('aria-pressed')).toBe('false');
+    expect(button('No budget').getAttribute('aria-pressed')).toBe('true');
+    expect(button('Content relevant').getAttribute('aria-pressed')).toBe('true');
+    expect(button('Need more info').getAttribute('aria-pressed')).toBe('true');
+    expect(button('Info sufficient').getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('saves one click with the campaign and asset, offers Undo and a note', async () => {
+    mount();
+    await act(async () => button('Good lead').click());
+    expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
+    expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Good lead');
+    await act(async () => button('Content not relevant').click());
+    expect(actions.send).toHaveBeenLastCalledWith({
+      leadEmail: 'ann@acme.io',
+      type: 'content_relevance',
+      value: 'not_relevant',
+      contentId: 'ast-evil',
+      campaignId: 'cmp-nurture',
+    });
+    await act(async () => button('Undo').click());
+    expect(actions.undo).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000002');
+    await act(async () => button('Info sufficient').click());
+    await act(async () => button('Add a note').click());
+    const textarea = root.querySelector('form.note textarea') as HTMLTextAreaElement;
+    await act(async () => {
+      textarea.value = 'Asked for pricing';
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => button('Save note').click());
+    expect(actions.note).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000003', 'Asked for pricing');
+  });
+
+  it('offers reasons after Poor fit and records the reason', async () => {
+    mount();
+    expect(button('No budget')).toBeUndefined();
+    await act(async () => button('Poor fit').click());
+    expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', campaignId: 'cmp-q3' });
+    for (const r of ['Wrong persona', 'No budget', 'No need', 'Bad timing', 'Competitor', 'Unreachable', 'Duplicate', 'Other']) expect(button(r), r).toBeTruthy();
+    await act(async () => button('Competitor').click());
+    expect(actions.send).toHaveBeenLastCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', reason: 'competitor', campaignId: 'cmp-q3' });
+  });
+
+  it('requests content with the product prefilled', async () => {
+    mount();
+    await act(async () => button('Request content').click());
+    const form = root.querySelector('form.request')!;
+    expect((form.querySelector('input') as HTMLInputElement).value).toBe('Forecasting');
+    const select = form.querySelector('select') as HTMLSelectElement;
+    await act(async () => {
+      select.value = 'pricing';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await act(async () => button('Send request').click());
+    expect(actions.send).toHaveBeenLastCalledWith(
+      expect.objectContaining({ type: 'content_request', value: 'requested', product: 'Forecasting', format: 'pricing', leadEmail: 'ann@acme.io', note: null }),
+    );
+  });
+
+  it('closes on Escape', () => {
+    const onClose = mount();
+    const dialog = root.querySelector('[role="dialog"]')!;
+    dialog.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(onClose).toHaveBeenCalled();
+  });
+});
