@@ -2,6 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { handleMessage, type RouterDeps } from '@/utils/router';
+import { syncCustomContentScripts } from '@/utils/custom-sites';
 
 export default defineBackground({
   type: 'module',
@@ -22,7 +23,23 @@ export default defineBackground({
       },
     };
 
+    // Custom CRM domains: one dynamic content script, kept in step with the settings and the
+    // granted permissions (idempotent; see utils/custom-sites.ts).
+    const syncCustomDomains = () =>
+      syncCustomContentScripts().catch((err) => {
+        console.warn('Unison: could not register the content script for custom domains', err);
+      });
+    const previousOnSettingsChanged = deps.onSettingsChanged;
+    deps.onSettingsChanged = async () => {
+      await previousOnSettingsChanged?.();
+      await syncCustomDomains();
+    };
+
     // Listeners are registered synchronously so a woken service worker receives the event.
     browser.runtime.onMessage.addListener((message, sender) => handleMessage(message, sender, deps));
+    browser.runtime.onStartup.addListener(() => void syncCustomDomains());
+    browser.runtime.onInstalled.addListener(() => void syncCustomDomains());
+    // A permission withdrawn from the browser's own settings drops its domain from the script.
+    browser.permissions.onRemoved?.addListener(() => void syncCustomDomains());
   },
 });
