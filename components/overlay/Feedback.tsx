@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, FeedbackRequestInput, LeadCard } from '@/utils/protocol';
+import type { RequestFormat } from '@/utils/schema';
 import { humanise } from './format';
 
 /** The buttons marketing's questions are answered with; one click saves. */
@@ -171,7 +172,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
                 type: 'content_request',
                 value: 'requested',
                 product: product || null,
-                format,
+                format: format as RequestFormat,
                 note: reqNote || null,
                 campaignId: latestCampaign,
                 contentId: asset?.id ?? null,
