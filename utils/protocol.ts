@@ -48,6 +48,8 @@ const noteRequest = z.object({ type: z.literal('note'), id: z.uuid(), note: z.st
 const pendingRequest = z.object({ type: z.literal('pending-count') }).strict();
 const syncNowRequest = z.object({ type: z.literal('sync-now') }).strict();
 const settingsChangedRequest = z.object({ type: z.literal('settings-changed') }).strict();
+/** Campaign data was imported or replaced: open pages look their leads up again. */
+const dataChangedRequest = z.object({ type: z.literal('data-changed') }).strict();
 
 /** Messages a content script may send. */
 export const contentRequestSchema = z.discriminatedUnion('type', [
@@ -69,6 +71,7 @@ export const pageRequestSchema = z.discriminatedUnion('type', [
   pendingRequest,
   syncNowRequest,
   settingsChangedRequest,
+  dataChangedRequest,
 ]);
 export type ContentRequest = z.infer<typeof contentRequestSchema>;
 export type PageRequest = z.infer<typeof pageRequestSchema>;
@@ -135,6 +138,7 @@ export type UnisonResponse =
   | { type: 'pending-count'; pending: number }
   | { type: 'sync-now'; ok: boolean }
   | { type: 'settings-changed'; ok: true }
+  | { type: 'data-changed'; ok: true }
   | { type: 'error'; error: string };
 
 // ---------------------------------------------------------------------------

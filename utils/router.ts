@@ -23,6 +23,8 @@ export interface RouterDeps {
   broadcast?: (email: string, answers: unknown) => Promise<void>;
   syncNow?: () => Promise<boolean>;
   onSettingsChanged?: () => Promise<void>;
+  /** Tells every tab that campaign data changed. */
+  broadcastDataChanged?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -106,5 +108,8 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
     case 'settings-changed':
       await deps.onSettingsChanged?.();
       return { type: 'settings-changed', ok: true };
+    case 'data-changed':
+      await deps.broadcastDataChanged?.();
+      return { type: 'data-changed', ok: true };
   }
 }

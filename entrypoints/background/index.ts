@@ -7,20 +7,18 @@ import { syncCustomContentScripts } from '@/utils/custom-sites';
 export default defineBackground({
   type: 'module',
   main() {
+    const tellTabs = async (message: object) => {
+      const tabs = await browser.tabs.query({});
+      await Promise.all(
+        tabs.map((t) => (typeof t.id === 'number' ? browser.tabs.sendMessage(t.id, message).catch(() => undefined) : undefined)),
+      );
+    };
     const deps: RouterDeps = {
       db: getDb,
       extensionId: browser.runtime.id,
       extensionUrl: browser.runtime.getURL('/'),
-      broadcast: async (email, answers) => {
-        const tabs = await browser.tabs.query({});
-        await Promise.all(
-          tabs.map((t) =>
-            typeof t.id === 'number'
-              ? browser.tabs.sendMessage(t.id, { type: 'answers-changed', email, answers }).catch(() => undefined)
-              : undefined,
-          ),
-        );
-      },
+      broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }),
+      broadcastDataChanged: () => tellTabs({ type: 'data-changed' }),
     };
 
     // Custom CRM domains: one dynamic content script, kept in step with the settings and the
