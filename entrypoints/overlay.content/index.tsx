@@ -5,7 +5,8 @@ import { BUILTIN_MATCHES } from '@/utils/sites/hosts';
 export default defineContentScript({
   matches: BUILTIN_MATCHES,
   runAt: 'document_idle',
-  cssInjectionMode: 'ui',
+  // Styles are passed to each shadow root as text (see components/overlay), so nothing is fetched per badge.
+  cssInjectionMode: 'manual',
   async main(ctx) {
     await startOverlay(ctx);
   },
