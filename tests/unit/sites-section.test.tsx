@@ -73,7 +73,7 @@ beforeEach(async () => {
   db = openDb(`sites-${++n}`);
   notified = 0;
   const options = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') };
-  fakeBrowser.runtime.onMessage.addListener((message) =>
+  fakeBrowser.runtime.onMessage.addListener((message: unknown) =>
     handleMessage(message, options, {
       db: () => db,
       extensionId: fakeBrowser.runtime.id,
