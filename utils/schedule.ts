@@ -1,0 +1,122 @@
+/**
+ * When sync and the campaign feed run. Only `browser.alarms` (a service worker may be stopped at
+ * any time, so no long timers): a periodic alarm for sync (default every 5 minutes, from the
+ * settings or policy), a periodic alarm for the feed, and a one-shot alarm for a backoff retry.
+ * Sync also runs when the browser comes back online, when the user presses "Sync now", when the
+ * settings change (which also retries a held batch) and when the worker starts with a batch
+ * still in flight.
+ */
+import { browser, type Browser } from 'wxt/browser';
+import type { UnisonDB } from './db';
+import { readSyncState, runSync, type SyncConfig, type SyncReason, type SyncResult } from './sync';
+
+export const ALARM_SYNC = 'unison-sync';
+export const ALARM_SYNC_RETRY = 'unison-sync-retry';
+export const ALARM_FEED = 'unison-feed';
+
+export interface ScheduleSettings {
+  sync: { endpoint: string; intervalMinutes: number };
+  feed: { url: string; intervalMinutes: number };
+}
+
+/** Keeps one periodic alarm; an alarm that already has the right period is left alone (re-creating it would push it back). */
+async function ensurePeriodic(name: string, minutes: number | null): Promise<void> {
+  const existing = await browser.alarms.get(name);
+  if (minutes == null) {
+    if (existing) await browser.alarms.clear(name);
+    return;
+  }
+  if (existing && existing.periodInMinutes === minutes) return;
+  await browser.alarms.create(name, { periodInMinutes: minutes, delayInMinutes: minutes });
+}
+
+/** Creates, changes or removes the periodic alarms to fit the settings in force. */
+export async function applySchedules(s: ScheduleSettings): Promise<void> {
+  await ensurePeriodic(ALARM_SYNC, s.sync.endpoint ? s.sync.intervalMinutes : null);
+  await ensurePeriodic(ALARM_FEED, s.feed.url ? s.feed.intervalMinutes : null);
+}
+
+/** Sets (or with null, cancels) the one-shot backoff alarm. */
+export async function scheduleSyncRetry(at: Date | null): Promise<void> {
+  if (!at) {
+    await browser.alarms.clear(ALARM_SYNC_RETRY);
+    return;
+  }
+  await browser.alarms.create(ALARM_SYNC_RETRY, { when: at.getTime() });
+}
+
+export interface SchedulerDeps {
+  db: () => UnisonDB;
+  /** Settings in force (policy applied). */
+  settings: () => Promise<ScheduleSettings & { sync: SyncConfig & { intervalMinutes: number } }>;
+  /** Pulls the campaign feed once; `force` skips nothing (used on "Sync now"). */
+  pullFeed?: (reason: 'alarm' | 'now' | 'settings') => Promise<unknown>;
+  /** The feed URL the last pull used (to pull at once when it changes). */
+  lastFeedUrl?: () => Promise<string | null>;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface Scheduler {
+  /** On worker start: alarms fit the settings; an interrupted batch is resumed. */
+  start(): Promise<void>;
+  onAlarm(alarm: Pick<Browser.alarms.Alarm, 'name'>): Promise<void>;
+  onOnline(): Promise<SyncResult>;
+  /** "Sync now": pushes feedback (overriding backoff and a held batch) and pulls the feed. */
+  syncNow(): Promise<boolean>;
+  /** After a settings change: alarms follow, a held batch is retried, a new feed URL is pulled. */
+  onSettingsChanged(): Promise<void>;
+  sync(reason: SyncReason): Promise<SyncResult>;
+}
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const sync = (reason: SyncReason) =>
+    runSync(
+      {
+        db: deps.db(),
+        config: async () => {
+          const s = await deps.settings();
+          return { endpoint: s.sync.endpoint, token: s.sync.token };
+        },
+        fetch: deps.fetch,
+        timeoutMs: deps.timeoutMs,
+        scheduleRetry: scheduleSyncRetry,
+      },
+      reason,
+    );
+
+  const quietly = <T>(p: Promise<T>): Promise<T | undefined> =>
+    p.catch((err: unknown) => {
+      console.warn('Unison:', err);
+      return undefined;
+    });
+
+  return {
+    sync,
+    async start() {
+      await applySchedules(await deps.settings());
+      const state = await readSyncState(deps.db());
+      if (state.inflight) await quietly(sync('startup'));
+    },
+    async onAlarm(alarm) {
+      if (alarm.name === ALARM_SYNC) await quietly(sync('alarm'));
+      else if (alarm.name === ALARM_SYNC_RETRY) await quietly(sync('retry'));
+      else if (alarm.name === ALARM_FEED) await quietly(deps.pullFeed?.('alarm') ?? Promise.resolve());
+    },
+    onOnline() {
+      return sync('online');
+    },
+    async syncNow() {
+      const [pushed] = await Promise.all([sync('now'), quietly(deps.pullFeed?.('now') ?? Promise.resolve())]);
+      return pushed.outcome === 'synced' || pushed.outcome === 'idle';
+    },
+    async onSettingsChanged() {
+      const s = await deps.settings();
+      await applySchedules(s);
+      // Not awaited: the options page should not wait on a 30 s timeout to see "Saved".
+      void quietly(sync('settings'));
+      const last = (await deps.lastFeedUrl?.()) ?? null;
+      if (s.feed.url && s.feed.url !== last) void quietly(deps.pullFeed?.('settings') ?? Promise.resolve());
+    },
+  };
+}

@@ -1,0 +1,498 @@
+/**
+ * Sync (push): sends pending feedback events to the team's endpoint, exactly as
+ * the feedback-and-sync contract says.
+ *
+ * - Batches of 1..500 events, oldest first, `POST {schema, sentAt, events}` with
+ *   `Authorization: Bearer <token>` when a token is set. Only the contract's event fields are
+ *   sent (`toWireEvent`), never the local bookkeeping.
+ * - 2xx: accepted, unless a body `{accepted, rejected}` narrows it down. Rejected events are
+ *   marked `rejected` with their error and are not resent automatically. When the body lists
+ *   `accepted` ids, an id it does not mention stays pending (sent again in a later run).
+ * - 408, 425, 429, 5xx, a network error or no answer within the timeout: retried later with
+ *   exponential backoff and full jitter (capped at one hour), or after `Retry-After`.
+ * - Any other 4xx: the batch is held (status and the first 500 characters of the body are kept
+ *   for the user) until the settings change or the user presses "Sync now".
+ *
+ * Idempotent and resumable: the ids of a batch are written to the `meta` table before the
+ * request goes out. A run that dies at any point (service worker stopped, browser closed)
+ * leaves them there, and the next run sends exactly those events again first; the receiver
+ * treats a repeated id as already accepted. Marking the events and clearing the in-flight
+ * record happen in one transaction. Sync never deletes or edits an event: it only writes
+ * `syncState`, `syncedAt` and `syncError`.
+ */
+import type { UnisonDB } from './db';
+import { toWireEvent } from './feedback';
+import type { StoredFeedback } from './schema';
+import { checkServiceUrl } from './settings';
+
+export const SYNC_SCHEMA = 'unison.feedback/1';
+export const BATCH_MAX = 500;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const BACKOFF_BASE_MS = 30_000;
+export const BACKOFF_CAP_MS = 60 * 60_000;
+/** The shortest wait before a retry (a zero from the jitter would otherwise spin). */
+export const BACKOFF_MIN_MS = 1_000;
+/** A `Retry-After` further away than this is treated as this (a broken date must not stop sync for good). */
+export const RETRY_AFTER_MAX_MS = 24 * 60 * 60_000;
+export const HELD_BODY_MAX = 500;
+export const SYNC_META_KEY = 'sync.state';
+const LOCK_NAME = 'unison-sync';
+
+/** Why a run was started; decides whether a held batch or a backoff wait is overridden. */
+export type SyncReason = 'alarm' | 'retry' | 'now' | 'online' | 'settings' | 'startup';
+
+export interface HeldBatch {
+  status: number;
+  /** The first 500 characters of the response body. */
+  body: string;
+  at: string;
+  endpoint: string;
+}
+
+export interface SyncError {
+  at: string;
+  kind: 'network' | 'timeout' | 'http' | 'held' | 'config';
+  message: string;
+  status?: number;
+}
+
+/** What sync keeps between runs (in `meta`, key `sync.state`). */
+export interface SyncStateRecord {
+  /** The batch being sent: its ids are sent again first after an interruption. */
+  inflight: { ids: string[]; since: string; attempts: number } | null;
+  /** Consecutive retryable failures (drives the backoff). */
+  failures: number;
+  /** Not before this time, unless the user asks (ISO). */
+  retryAt: string | null;
+  held: HeldBatch | null;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  lastError: SyncError | null;
+  lastRun: { at: string; sent: number; accepted: number; rejected: number } | null;
+}
+
+export const EMPTY_SYNC_STATE: SyncStateRecord = {
+  inflight: null,
+  failures: 0,
+  retryAt: null,
+  held: null,
+  lastSuccessAt: null,
+  lastAttemptAt: null,
+  lastError: null,
+  lastRun: null,
+};
+
+export type SyncOutcome =
+  /** No endpoint (or an invalid one): nothing was sent. */
+  | 'not-configured'
+  /** Nothing was pending. */
+  | 'idle'
+  /** Every batch of this run was answered with a 2xx. */
+  | 'synced'
+  /** A retryable failure; `retryAt` says when the next try is due. */
+  | 'retry'
+  /** A batch is held after a 4xx answer. */
+  | 'held'
+  /** Skipped: a backoff wait (or a held batch) is in force and this run may not override it. */
+  | 'waiting';
+
+export interface SyncResult {
+  outcome: SyncOutcome;
+  batches: number;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  retryAt?: string;
+  held?: HeldBatch;
+  error?: string;
+}
+
+export interface SyncConfig {
+  endpoint: string;
+  token: string;
+}
+
+export interface SyncDeps {
+  db: UnisonDB;
+  /** The endpoint and token in force (policy applied). */
+  config: () => Promise<SyncConfig>;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  /** A number in [0, 1); the jitter. */
+  random?: () => number;
+  timeoutMs?: number;
+  batchSize?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Called with the time a retry is due (one-shot alarm), or null to cancel it. */
+  scheduleRetry?: (at: Date | null) => Promise<void> | void;
+  /** Mutual exclusion between runs (default: a shared lock named `unison-sync`). */
+  lock?: RunLock;
+  /** Called after each batch is recorded (progress for callers and tests). */
+  onBatch?: (info: { ids: string[]; status: number | null }) => void;
+}
+
+// ---------------------------------------------------------------------------
+// Pure helpers
+
+/**
+ * Backoff with full jitter: a uniform wait in [0, min(cap, base * 2^(failures-1))), never below
+ * BACKOFF_MIN_MS.
+ */
+export function backoffDelay(failures: number, random: () => number = Math.random, baseMs = BACKOFF_BASE_MS, capMs = BACKOFF_CAP_MS): number {
+  const n = Math.max(1, Math.floor(failures));
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(n - 1, 40));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.min(capMs, Math.max(Math.min(BACKOFF_MIN_MS, ceiling), Math.floor(r * ceiling)));
+}
+
+/**
+ * `Retry-After` as a wait in milliseconds: delta-seconds or an HTTP date (RFC 9110). Null when
+ * absent or unreadable; a date in the past gives 0.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: Date = new Date()): number | null {
+  if (value == null) return null;
+  const v = value.trim();
+  if (!v) return null;
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, RETRY_AFTER_MAX_MS);
+  // HTTP dates always name a weekday or month in letters; this keeps "12.5" or "-3" out.
+  if (!/[a-z]/i.test(v)) return null;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return null;
+  return Math.min(Math.max(0, at - now.getTime()), RETRY_AFTER_MAX_MS);
+}
+
+export type ResponseClass = 'accepted' | 'retry' | 'held';
+
+/** How the contract treats an HTTP status. */
+export function classifyStatus(status: number): ResponseClass {
+  if (status >= 200 && status < 300) return 'accepted';
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'retry';
+  // 1xx/3xx never reach here in practice (fetch follows redirects); anything else is held.
+  return 'held';
+}
+
+export interface Narrowed {
+  accepted: string[];
+  rejected: Array<{ id: string; error: string }>;
+  /** Ids the body did not mention although it listed accepted ids: left pending. */
+  unconfirmed: string[];
+}
+
+/** Applies a 2xx body `{accepted, rejected}` to the ids of a batch. */
+export function narrowAcceptance(batchIds: string[], body: unknown): Narrowed {
+  const inBatch = new Set(batchIds);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { accepted: [...batchIds], rejected: [], unconfirmed: [] };
+  const b = body as { accepted?: unknown; rejected?: unknown };
+  const rejected = new Map<string, string>();
+  if (Array.isArray(b.rejected)) {
+    for (const r of b.rejected) {
+      if (r && typeof r === 'object' && typeof (r as { id?: unknown }).id === 'string') {
+        const id = (r as { id: string }).id;
+        const err = (r as { error?: unknown }).error;
+        if (inBatch.has(id)) rejected.set(id, (typeof err === 'string' && err ? err : 'rejected').slice(0, HELD_BODY_MAX));
+      } else if (typeof r === 'string' && inBatch.has(r)) {
+        rejected.set(r, 'rejected');
+      }
+    }
+  }
+  if (Array.isArray(b.accepted)) {
+    const listed = new Set(b.accepted.filter((x): x is string => typeof x === 'string'));
+    const accepted = batchIds.filter((id) => listed.has(id) && !rejected.has(id));
+    const unconfirmed = batchIds.filter((id) => !listed.has(id) && !rejected.has(id));
+    return { accepted, rejected: [...rejected].map(([id, error]) => ({ id, error })), unconfirmed };
+  }
+  return {
+    accepted: batchIds.filter((id) => !rejected.has(id)),
+    rejected: [...rejected].map(([id, error]) => ({ id, error })),
+    unconfirmed: [],
+  };
+}
+
+/** Oldest first, ties by id, so every run (and every resumption) agrees on the order. */
+export function compareEvents(a: Pick<StoredFeedback, 'createdAt' | 'id'>, b: Pick<StoredFeedback, 'createdAt' | 'id'>): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Lock
+
+export type RunLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * A lock so two runs never overlap: the Web Locks API when the context has it (shared by the
+ * service worker and the extension's pages), else a promise chain in this context.
+ */
+export function createLock(name = LOCK_NAME): RunLock {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const locks = (globalThis as { navigator?: { locks?: { request?: unknown } } }).navigator?.locks as
+      | { request: (name: string, cb: () => Promise<T>) => Promise<T> }
+      | undefined;
+    if (locks && typeof locks.request === 'function') return locks.request(name, fn);
+    const run = tail.then(fn, fn);
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+}
+
+const sharedLock = createLock();
+
+// ---------------------------------------------------------------------------
+// State
+
+export async function readSyncState(db: UnisonDB): Promise<SyncStateRecord> {
+  const rec = (await db.meta.get(SYNC_META_KEY))?.value as Partial<SyncStateRecord> | undefined;
+  return { ...EMPTY_SYNC_STATE, ...(rec ?? {}) };
+}
+
+async function writeSyncState(db: UnisonDB, state: SyncStateRecord): Promise<void> {
+  await db.meta.put({ key: SYNC_META_KEY, value: state });
+}
+
+export interface SyncStatus extends SyncStateRecord {
+  pending: number;
+  rejectedCount: number;
+}
+
+/** What the options page shows. */
+export async function syncStatus(db: UnisonDB): Promise<SyncStatus> {
+  const [state, pending, rejectedCount] = await Promise.all([
+    readSyncState(db),
+    db.feedback.where('syncState').equals('pending').count(),
+    db.feedback.where('syncState').equals('rejected').count(),
+  ]);
+  return { ...state, pending, rejectedCount };
+}
+
+// ---------------------------------------------------------------------------
+// One run
+
+interface Attempt {
+  kind: 'answer' | 'network' | 'timeout';
+  status: number | null;
+  retryAfter: string | null;
+  body: string;
+  message: string;
+}
+
+async function send(doFetch: typeof fetch, cfg: SyncConfig, payload: string, timeoutMs: number, wantBody: (status: number) => boolean): Promise<Attempt> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (cfg.token) headers.Authorization = `Bearer ${cfg.token}`;
+    const res = await doFetch(cfg.endpoint, { method: 'POST', headers, body: payload, signal: controller.signal, credentials: 'omit', cache: 'no-store' });
+    let body = '';
+    if (wantBody(res.status)) body = await res.text();
+    else await res.body?.cancel().catch(() => undefined);
+    return { kind: 'answer', status: res.status, retryAfter: res.headers.get('retry-after'), body, message: `HTTP ${res.status}` };
+  } catch (err) {
+    if (timedOut) return { kind: 'timeout', status: null, retryAfter: null, body: '', message: `No answer within ${Math.round(timeoutMs / 1000)} s` };
+    const msg = err instanceof Error ? err.message : String(err);
+    return { kind: 'network', status: null, retryAfter: null, body: '', message: `Network error: ${msg}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseJson(text: string): unknown {
+  const t = text.trim();
+  if (!t.startsWith('{')) return null;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return null;
+  }
+}
+
+/** Loads the events of a batch that still exist and are still pending, in send order. */
+async function loadBatch(db: UnisonDB, ids: string[]): Promise<StoredFeedback[]> {
+  const rows = await db.feedback.bulkGet(ids);
+  return rows.filter((e): e is StoredFeedback => !!e && e.syncState === 'pending').sort(compareEvents);
+}
+
+/**
+ * Runs sync once: the interrupted batch first (if any), then every event that was pending when
+ * the run began, in batches, until one fails or all are sent.
+ */
+export async function runSync(deps: SyncDeps, reason: SyncReason): Promise<SyncResult> {
+  const lock = deps.lock ?? sharedLock;
+  return lock(() => runLocked(deps, reason));
+}
+
+async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult> {
+  const { db } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const batchSize = Math.max(1, Math.min(BATCH_MAX, deps.batchSize ?? BATCH_MAX));
+  const timeoutMs = deps.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const result: SyncResult = { outcome: 'idle', batches: 0, sent: 0, accepted: 0, rejected: 0 };
+
+  const cfg = await deps.config();
+  let state = await readSyncState(db);
+  const userAsked = reason === 'now' || reason === 'settings';
+
+  if (!cfg.endpoint) return { ...result, outcome: 'not-configured' };
+  const urlError = checkServiceUrl(cfg.endpoint);
+  if (urlError) {
+    state.lastError = { at: now().toISOString(), kind: 'config', message: urlError };
+    await writeSyncState(db, state);
+    return { ...result, outcome: 'not-configured', error: urlError };
+  }
+
+  if (state.held) {
+    if (!userAsked) return { ...result, outcome: 'waiting', held: state.held };
+    state.held = null;
+  }
+  if (state.retryAt && Date.parse(state.retryAt) > now().getTime()) {
+    const overrides = userAsked || reason === 'retry' || (reason === 'online' && (state.lastError?.kind === 'network' || state.lastError?.kind === 'timeout'));
+    if (!overrides) return { ...result, outcome: 'waiting', retryAt: state.retryAt };
+  }
+
+  // Everything pending now, oldest first; the interrupted batch goes first.
+  const pendingRows = await db.feedback.where('syncState').equals('pending').toArray();
+  pendingRows.sort(compareEvents);
+  const queue: string[][] = [];
+  const taken = new Set<string>();
+  if (state.inflight && state.inflight.ids.length) {
+    queue.push(state.inflight.ids.slice(0, BATCH_MAX));
+    for (const id of state.inflight.ids) taken.add(id);
+  }
+  let chunk: string[] = [];
+  for (const e of pendingRows) {
+    if (taken.has(e.id)) continue;
+    chunk.push(e.id);
+    if (chunk.length === batchSize) {
+      queue.push(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length) queue.push(chunk);
+
+  if (queue.length === 0) {
+    if (state.retryAt || state.failures) {
+      state = { ...state, retryAt: null, failures: 0 };
+      await writeSyncState(db, state);
+      await deps.scheduleRetry?.(null);
+    }
+    return result;
+  }
+
+  for (const ids of queue) {
+    const events = await loadBatch(db, ids);
+    const batchIds = events.map((e) => e.id);
+    if (batchIds.length === 0) {
+      // Everything in it was synced or removed meanwhile.
+      if (state.inflight) {
+        state = { ...state, inflight: null };
+        await writeSyncState(db, state);
+      }
+      continue;
+    }
+    const at = now();
+    // Persist the ids before anything leaves: a crash from here on resends exactly these.
+    state = {
+      ...state,
+      inflight: { ids: batchIds, since: state.inflight?.since ?? at.toISOString(), attempts: (state.inflight?.attempts ?? 0) + 1 },
+      lastAttemptAt: at.toISOString(),
+    };
+    await writeSyncState(db, state);
+
+    const payload = JSON.stringify({ schema: SYNC_SCHEMA, sentAt: at.toISOString(), events: events.map(toWireEvent) });
+    const attempt = await send(doFetch, cfg, payload, timeoutMs, (s) => classifyStatus(s) !== 'retry');
+    result.batches += 1;
+    result.sent += batchIds.length;
+    const cls: ResponseClass = attempt.kind === 'answer' ? classifyStatus(attempt.status!) : 'retry';
+    const doneAt = now().toISOString();
+
+    if (cls === 'accepted') {
+      const narrowed = narrowAcceptance(batchIds, parseJson(attempt.body));
+      const rejectedById = new Map(narrowed.rejected.map((r) => [r.id, r.error]));
+      const acceptedSet = new Set(narrowed.accepted);
+      const next: SyncStateRecord = {
+        ...state,
+        inflight: null,
+        failures: 0,
+        retryAt: null,
+        held: null,
+        lastSuccessAt: doneAt,
+        lastError: null,
+      };
+      await db.transaction('rw', db.feedback, db.meta, async () => {
+        await db.feedback
+          .where('id')
+          .anyOf(batchIds)
+          .modify((e) => {
+            if (e.syncState !== 'pending') return;
+            if (acceptedSet.has(e.id)) {
+              e.syncState = 'synced';
+              e.syncedAt = doneAt;
+              e.syncError = null;
+            } else if (rejectedById.has(e.id)) {
+              e.syncState = 'rejected';
+              e.syncError = rejectedById.get(e.id)!;
+            }
+          });
+        await db.meta.put({ key: SYNC_META_KEY, value: next });
+      });
+      state = next;
+      result.accepted += narrowed.accepted.length;
+      result.rejected += narrowed.rejected.length;
+      result.outcome = 'synced';
+      deps.onBatch?.({ ids: batchIds, status: attempt.status });
+      continue;
+    }
+
+    if (cls === 'retry') {
+      const failures = state.failures + 1;
+      const retryAfter = parseRetryAfter(attempt.retryAfter, now());
+      const delay = retryAfter ?? backoffDelay(failures, deps.random, deps.backoffBaseMs, deps.backoffCapMs);
+      const retryAt = new Date(now().getTime() + delay);
+      state = {
+        ...state,
+        failures,
+        retryAt: retryAt.toISOString(),
+        lastError: {
+          at: doneAt,
+          kind: attempt.kind === 'answer' ? 'http' : attempt.kind,
+          message: attempt.kind === 'answer' ? `HTTP ${attempt.status}${retryAfter != null ? ` (retry after ${Math.ceil(retryAfter / 1000)} s)` : ''}` : attempt.message,
+          ...(attempt.status != null ? { status: attempt.status } : {}),
+        },
+      };
+      // The batch stays in flight: the same ids go first next time.
+      await writeSyncState(db, state);
+      await deps.scheduleRetry?.(retryAt);
+      deps.onBatch?.({ ids: batchIds, status: attempt.status });
+      return { ...result, outcome: 'retry', retryAt: state.retryAt!, error: state.lastError!.message };
+    }
+
+    // Held: kept in flight until the settings change or the user asks.
+    const held: HeldBatch = { status: attempt.status!, body: attempt.body.slice(0, HELD_BODY_MAX), at: doneAt, endpoint: cfg.endpoint };
+    state = {
+      ...state,
+      held,
+      retryAt: null,
+      failures: 0,
+      lastError: { at: doneAt, kind: 'held', status: held.status, message: `HTTP ${held.status}${held.body ? `: ${held.body}` : ''}` },
+    };
+    await writeSyncState(db, state);
+    await deps.scheduleRetry?.(null);
+    deps.onBatch?.({ ids: batchIds, status: attempt.status });
+    return { ...result, outcome: 'held', held, error: state.lastError!.message };
+  }
+
+  if (result.batches > 0) {
+    state = { ...state, lastRun: { at: now().toISOString(), sent: result.sent, accepted: result.accepted, rejected: result.rejected } };
+    await writeSyncState(db, state);
+  }
+  await deps.scheduleRetry?.(null);
+  return result;
+}
