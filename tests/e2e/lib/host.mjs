@@ -1,0 +1,40 @@
+// Host pages: the badges and the card, through the hooks of the automation contract only.
+// Playwright's CSS and role locators look inside open shadow roots, where Unison's UI lives.
+
+/** Every badge on the page (`<unison-badge data-unison-email>`). */
+export function badges(page) {
+  return page.locator('unison-badge');
+}
+
+/** The badge for one address (lower-cased in the attribute). */
+export function badgeFor(page, email) {
+  return page.locator(`unison-badge[data-unison-email="${email.toLowerCase()}"]`);
+}
+
+/** Waits until at least `min` badges are attached; returns how many there are. */
+export async function waitForBadges(page, { min = 1, timeout = 15_000 } = {}) {
+  await page.waitForFunction((n) => document.querySelectorAll('unison-badge').length >= n, min, { timeout });
+  return badges(page).count();
+}
+
+/** The addresses of the badges on the page, in document order (one entry per badge). */
+export async function badgeEmails(page) {
+  return page.$$eval('unison-badge', (els) => els.map((el) => el.getAttribute('data-unison-email')));
+}
+
+/** The `Unison:` button inside a badge (in its open shadow root). */
+export function badgeButton(badge) {
+  return badge.getByRole('button', { name: /^Unison:/ });
+}
+
+/**
+ * Opens the card of a badge (the first one, or the one for `email`) and returns the dialog.
+ * @param {import('playwright-core').Page} page
+ */
+export async function openCard(page, email) {
+  const badge = email ? badgeFor(page, email).first() : badges(page).first();
+  await badgeButton(badge).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.first().waitFor({ state: 'visible' });
+  return dialog.first();
+}
