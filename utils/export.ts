@@ -1,0 +1,225 @@
+/**
+ * Feedback export for marketers, exactly as the feedback-and-sync contract says:
+ * - CSV: UTF-8 with BOM, CRLF line ends, RFC 4180 quoting, the contract's column order, and any
+ *   cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return prefixed with `'`.
+ * - JSON: `{schema: "unison.feedback-export/1", exportedAt, events}`, each event with the
+ *   contract's fields plus leadName, company, campaign, channel, content and syncedAt.
+ * - File names `unison-feedback-YYYY-MM-DD.csv|json`.
+ * Every event is exported, superseded ones included (charts count only the latest).
+ */
+import type { UnisonDB } from './db';
+import type { Campaign, Content, FeedbackEvent, FeedbackType, Lead, StoredFeedback } from './schema';
+
+export const EXPORT_SCHEMA = 'unison.feedback-export/1';
+
+export const CSV_COLUMNS = [
+  'id',
+  'created_at',
+  'rep_name',
+  'rep_email',
+  'lead_email',
+  'lead_name',
+  'company',
+  'campaign_id',
+  'campaign',
+  'channel',
+  'content_id',
+  'content',
+  'question',
+  'answer',
+  'reason',
+  'product',
+  'format',
+  'note',
+  'site',
+  'supersedes',
+  'synced_at',
+] as const;
+
+/**
+ * The contract's formula guard: a cell beginning with one of these gets a leading `'`.
+ * (Papaparse's `escapeFormulae: true` uses `/^[=+\-@\t\r].*$/`, which misses a cell like
+ * "=HYPERLINK(...)\nmore": `.` stops at the line break and `$` is not multi-line. This is the
+ * plain prefix test.)
+ */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Campaign filter value for events without a campaign. */
+export const NO_CAMPAIGN = '__none__';
+
+export interface ExportFilter {
+  /** Inclusive lower bound on createdAt (ISO instant). */
+  from?: string | null;
+  /** Exclusive upper bound on createdAt (ISO instant). */
+  to?: string | null;
+  /** A campaign id, or NO_CAMPAIGN; empty for every campaign. */
+  campaignId?: string | null;
+  question?: FeedbackType | null;
+}
+
+export interface ExportEvent extends FeedbackEvent {
+  leadName: string | null;
+  company: string | null;
+  campaign: string | null;
+  channel: string | null;
+  content: string | null;
+  syncedAt: string | null;
+}
+
+/** Local calendar days (as a date input gives them) to the instants the filter uses. */
+export function dayRange(fromDay?: string | null, toDay?: string | null): Pick<ExportFilter, 'from' | 'to'> {
+  const day = (s: string) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : null;
+  };
+  const f = fromDay ? day(fromDay) : null;
+  const t = toDay ? day(toDay) : null;
+  if (t) t.setDate(t.getDate() + 1);
+  return { from: f ? f.toISOString() : null, to: t ? t.toISOString() : null };
+}
+
+export function matchesFilter(e: Pick<StoredFeedback, 'createdAt' | 'campaignId' | 'type'>, f: ExportFilter): boolean {
+  if (f.from && e.createdAt < f.from) return false;
+  if (f.to && e.createdAt >= f.to) return false;
+  if (f.campaignId) {
+    if (f.campaignId === NO_CAMPAIGN ? e.campaignId != null : e.campaignId !== f.campaignId) return false;
+  }
+  if (f.question && e.type !== f.question) return false;
+  return true;
+}
+
+/** Events in the filter, oldest first (ties by id), straight from the store. */
+export async function selectEvents(db: UnisonDB, f: ExportFilter = {}): Promise<StoredFeedback[]> {
+  const lo = f.from ?? '';
+  const hi = f.to ?? '\uffff';
+  const rows = await db.feedback.where('createdAt').between(lo, hi, true, false).toArray();
+  return f.campaignId || f.question ? rows.filter((e) => matchesFilter(e, f)) : rows;
+}
+
+export interface ExportLookups {
+  leads: Map<string, Lead>;
+  campaigns: Map<string, Campaign>;
+  content: Map<string, Content>;
+}
+
+export async function loadLookups(db: UnisonDB, events: StoredFeedback[]): Promise<ExportLookups> {
+  const emails = [...new Set(events.map((e) => e.leadEmail).filter((x): x is string => !!x))];
+  const [leads, campaigns, content] = await Promise.all([db.leads.bulkGet(emails), db.campaigns.toArray(), db.content.toArray()]);
+  return {
+    leads: new Map(leads.filter((l): l is Lead => !!l).map((l) => [l.email, l])),
+    campaigns: new Map(campaigns.map((c) => [c.id, c])),
+    content: new Map(content.map((c) => [c.id, c])),
+  };
+}
+
+export function joinEvent(e: StoredFeedback, l: ExportLookups): ExportEvent {
+  const lead = e.leadEmail ? l.leads.get(e.leadEmail) : undefined;
+  const campaign = e.campaignId ? l.campaigns.get(e.campaignId) : undefined;
+  const content = e.contentId ? l.content.get(e.contentId) : undefined;
+  return {
+    id: e.id,
+    type: e.type,
+    value: e.value,
+    reason: e.reason,
+    note: e.note,
+    leadEmail: e.leadEmail,
+    campaignId: e.campaignId,
+    contentId: e.contentId,
+    product: e.product,
+    format: e.format,
+    rep: { name: e.rep?.name ?? null, email: e.rep?.email ?? null },
+    site: e.site,
+    createdAt: e.createdAt,
+    supersedes: e.supersedes,
+    leadName: lead?.name ?? null,
+    company: lead?.company ?? null,
+    campaign: campaign?.name ?? null,
+    channel: campaign?.channel ?? null,
+    content: content?.title ?? null,
+    syncedAt: e.syncedAt ?? null,
+  };
+}
+
+/** The filtered events joined with lead, campaign and content names. */
+export async function collectExport(db: UnisonDB, f: ExportFilter = {}): Promise<ExportEvent[]> {
+  const events = await selectEvents(db, f);
+  const lookups = await loadLookups(db, events);
+  return events.map((e) => joinEvent(e, lookups));
+}
+
+function csvRow(e: ExportEvent): Array<string | null> {
+  return [
+    e.id,
+    e.createdAt,
+    e.rep.name,
+    e.rep.email,
+    e.leadEmail,
+    e.leadName,
+    e.company,
+    e.campaignId,
+    e.campaign,
+    e.channel,
+    e.contentId,
+    e.content,
+    e.type,
+    e.value,
+    e.reason,
+    e.product,
+    e.format,
+    e.note,
+    e.site,
+    e.supersedes,
+    e.syncedAt,
+  ];
+}
+
+export const BOM = '\uFEFF';
+
+/** One cell: the formula guard first, then RFC 4180 quoting when the cell needs it. */
+export function csvCell(value: string | null | undefined): string {
+  if (value == null || value === '') return '';
+  let s = String(value);
+  let quote = false;
+  if (FORMULA_START.test(s)) {
+    s = `'${s}`;
+    quote = true;
+  }
+  if (quote || /[",\r\n]/.test(s)) return `"${s.replace(/"/g, '""')}"`;
+  return s;
+}
+
+/**
+ * The CSV text. Written by hand rather than with Papa.unparse: the same rules, about ten times
+ * faster on 100,000 rows (tests parse the output back with papaparse).
+ */
+export function toCsv(events: ExportEvent[]): string {
+  const lines: string[] = new Array(events.length + 1);
+  lines[0] = CSV_COLUMNS.join(',');
+  for (let i = 0; i < events.length; i++) lines[i + 1] = csvRow(events[i]).map(csvCell).join(',');
+  // Every line ends with CRLF, the last one too (RFC 4180 allows it).
+  return `${BOM}${lines.join('\r\n')}\r\n`;
+}
+
+export function toJson(events: ExportEvent[], exportedAt: Date = new Date()): string {
+  return JSON.stringify({ schema: EXPORT_SCHEMA, exportedAt: exportedAt.toISOString(), events });
+}
+
+/** `unison-feedback-YYYY-MM-DD.csv|json`, dated by the user's calendar. */
+export function exportFileName(kind: 'csv' | 'json', at: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `unison-feedback-${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}.${kind}`;
+}
+
+export interface ExportFile {
+  name: string;
+  type: string;
+  text: string;
+  count: number;
+}
+
+export async function buildExport(db: UnisonDB, kind: 'csv' | 'json', f: ExportFilter = {}, now: Date = new Date()): Promise<ExportFile> {
+  const events = await collectExport(db, f);
+  return kind === 'csv'
+    ? { name: exportFileName('csv', now), type: 'text/csv;charset=utf-8', text: toCsv(events), count: events.length }
+    : { name: exportFileName('json', now), type: 'application/json', text: toJson(events, now), count: events.length };
+}
