@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// `npm run demo`: builds the extension, starts Chromium with it, imports the bundled sample
+// campaign data through the options page, sets the rep (Sam Ortiz), then opens demo pages of
+// Gmail, Salesforce and HubSpot on their real host names (served locally by routing, no network),
+// waits for the badges and opens one card on each.
+//
+// With a display (DISPLAY or WAYLAND_DISPLAY set) the browser stays open until you close it.
+// Without one it runs headless, saves screenshots into demo-output/ and exits.
+//
+//   node scripts/demo.mjs [--no-build] [--headless] [--out <folder>]
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { buildExtension } from './lib/build.mjs';
+import { hasDisplay, requireChromium } from './lib/chromium.mjs';
+import {
+  badgeEmails,
+  importCampaignFile,
+  launchExtension,
+  openCard,
+  routeFixture,
+  setYou,
+  waitForBadges,
+} from '../tests/e2e/lib/index.mjs';
+
+const argv = process.argv.slice(2);
+const outAt = argv.indexOf('--out');
+const OUT = resolve(outAt >= 0 ? argv[outAt + 1] : 'demo-output');
+const headless = argv.includes('--headless') || !hasDisplay();
+const PAGES_DIR = 'tests/fixtures/pages';
+const SAMPLES = ['public/sample/campaign-data.csv', 'public/sample/campaign-data.json'];
+const REP = { name: 'Sam Ortiz', email: 'sam@seller.example' };
+
+/**
+ * The demo pages, in order: the fixture file (first existing candidate) and the real URL it is
+ * served on. Host pages are routed, so the extension's content script runs as on the real site.
+ */
+const DEMO_PAGES = [
+  {
+    title: 'Gmail inbox',
+    files: ['gmail-inbox.html'],
+    url: 'https://mail.google.com/mail/u/0/#inbox',
+    route: 'https://mail.google.com/**',
+  },
+  {
+    title: 'Gmail thread',
+    files: ['gmail-thread.html', 'gmail-thread-long.html'],
+    url: 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWDsKmNpqrsTvZbBWlSxbzKp',
+    route: 'https://mail.google.com/**',
+  },
+  {
+    title: 'Salesforce lead record',
+    files: ['salesforce-lead.html', 'salesforce-record.html', 'salesforce-lead-record.html', 'salesforce.html'],
+    url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000AbCdEFGH/view',
+    route: 'https://acme.lightning.force.com/**',
+  },
+  {
+    title: 'HubSpot contact record',
+    files: ['hubspot-contact.html', 'hubspot-record.html', 'hubspot-contact-record.html', 'hubspot.html'],
+    url: 'https://app.hubspot.com/contacts/4242/record/0-1/101',
+    route: 'https://app.hubspot.com/**',
+  },
+];
+
+const log = (msg) => console.log(msg);
+const notes = [];
+const note = (msg) => {
+  notes.push(msg);
+  console.log(`  ! ${msg}`);
+};
+
+requireChromium();
+
+const extensionDir = argv.includes('--no-build') ? '.output/chrome-mv3' : buildExtension({ outDir: '.output', quiet: true });
+const samples = SAMPLES.filter((f) => existsSync(f));
+if (samples.length === 0) {
+  console.error(`The bundled sample campaign data is missing (${SAMPLES.join(', ')}).`);
+  process.exit(1);
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const shots = [];
+async function shot(page, name) {
+  const path = join(OUT, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path });
+  shots.push(path);
+  log(`  screenshot: ${relative(process.cwd(), path)}`);
+}
+
+log(`Starting Chromium with the extension from ${extensionDir} (${headless ? 'headless' : 'with a window'})…`);
+const ext = await launchExtension({ extensionDir, headless, viewport: headless ? { width: 1280, height: 800 } : null });
+let keepOpen = false;
+let badgesSeen = 0;
+try {
+  // 1. Campaign data and the rep, through the real options page.
+  log('\nOptions page: importing the bundled sample campaign data');
+  const options = await ext.optionsPage();
+  for (const file of samples) {
+    const status = await importCampaignFile(options, resolve(file));
+    log(`  ${file}: ${status}`);
+    if (!/Imported \d+ leads?/i.test(status)) throw new Error(`The sample data did not import: ${status}`);
+  }
+  await setYou(options, REP);
+  log(`  You: ${REP.name} <${REP.email}>`);
+  await shot(options, 'options');
+
+  // 2. The host pages, on their real host names.
+  const available = readdirSync(PAGES_DIR, { withFileTypes: true }).map((e) => e.name);
+  for (const demo of DEMO_PAGES) {
+    log(`\n${demo.title}: ${demo.url}`);
+    const file = demo.files.find((f) => available.includes(f));
+    if (!file) {
+      note(`${demo.title} skipped: no fixture page yet (looked for ${demo.files.map((f) => `${PAGES_DIR}/${f}`).join(', ')})`);
+      continue;
+    }
+    await routeFixture(ext.context, demo.route, join(PAGES_DIR, file));
+    const page = await ext.context.newPage();
+    await page.goto(demo.url);
+    try {
+      const count = await waitForBadges(page, { min: 1, timeout: 10_000 });
+      badgesSeen += count;
+      const emails = [...new Set(await badgeEmails(page))];
+      log(`  ${count} badge(s) beside ${emails.join(', ')} (fixture ${PAGES_DIR}/${file})`);
+    } catch {
+      note(`${demo.title}: no badge appeared within 10 s (fixture ${PAGES_DIR}/${file})`);
+      await shot(page, slug(demo.title));
+      continue;
+    }
+    try {
+      const card = await openCard(page);
+      const label = (await card.getAttribute('aria-label')) ?? (await card.innerText()).split('\n')[0];
+      log(`  opened the card of the first badge: ${label}`);
+    } catch (err) {
+      note(`${demo.title}: the card did not open (${err.message.split('\n')[0]})`);
+    }
+    await shot(page, slug(demo.title));
+  }
+
+  if (headless) {
+    log(`\nDone. ${shots.length} screenshot(s) in ${relative(process.cwd(), OUT) || OUT}/`);
+  } else {
+    keepOpen = true;
+    log(`\nScreenshots are in ${relative(process.cwd(), OUT) || OUT}/. The browser stays open: click around; close it to end the demo.`);
+  }
+  if (notes.length) log(`\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
+  if (ext.pageErrors.length) log(`\nErrors in pages:\n${ext.pageErrors.map((e) => `  - ${e}`).join('\n')}`);
+  if (badgesSeen === 0) process.exitCode = 1;
+} catch (err) {
+  console.error(`\nThe demo stopped: ${err.message}`);
+  process.exitCode = 1;
+} finally {
+  if (keepOpen) {
+    const closed = new Promise((r) => ext.context.once('close', r));
+    const stop = () => void ext.context.close().catch(() => undefined);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await closed;
+  }
+  await ext.close().catch(() => undefined);
+}
+
+function slug(s) {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
