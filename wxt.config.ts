@@ -1,6 +1,20 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { BUILTIN_MATCHES } from './utils/sites/hosts';
+import { BUILTIN_MATCHES, customDomainMatches, normaliseDomain } from './utils/sites/hosts';
+
+/**
+ * End-to-end test builds only. Chromium asks the user before granting a CRM domain added in the
+ * options page's Sites section, and automation cannot accept that prompt. With
+ * `UNISON_E2E_GRANT=crm.acme-custom.test[,other.host]` set at build time, those hosts' patterns
+ * join `host_permissions`, so `permissions.request` for them resolves at once without a prompt.
+ * Everything else (saving the domain, registering the content script, detection) takes the real
+ * path. Release builds never set it.
+ */
+const E2E_GRANTED_MATCHES = (process.env.UNISON_E2E_GRANT ?? '')
+  .split(',')
+  .map((h) => normaliseDomain(h))
+  .filter((h): h is string => !!h)
+  .flatMap(customDomainMatches);
 
 // https://wxt.dev/api/config.html
 export default defineConfig({
@@ -17,7 +31,7 @@ export default defineConfig({
     name: 'Unison',
     description: 'Campaign context beside every lead in Gmail, Outlook and your CRM, and one-click lead feedback for marketing.',
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting'],
-    host_permissions: BUILTIN_MATCHES,
+    host_permissions: [...BUILTIN_MATCHES, ...E2E_GRANTED_MATCHES],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     ...(browser === 'firefox'
       ? {
