@@ -7,9 +7,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['entrypoints/**', 'components/**', 'utils/**'],
+    rules: {
       'no-restricted-syntax': [
         'error',
         { selector: "MemberExpression[property.name='innerHTML']", message: 'Render lead data as text, never as HTML.' },
+        { selector: "MemberExpression[property.name='outerHTML']", message: 'Render lead data as text, never as HTML.' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Render lead data as text, never as HTML.' },
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render lead data as text, never as HTML.' },
       ],
     },
   },

@@ -1,3 +1,248 @@
+/**
+ * The content script's main: asks the background whether Unison runs here, picks the site's
+ * adapter, and starts the engine with badges and the card in shadow roots.
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import type { Answers, LeadCard, LeadSummary, SpottedReport } from '@/utils/protocol';
+import { ADAPTERS } from '@/utils/sites';
+import type { Mention, SiteAdapter } from '@/utils/sites/types';
+import { Badge } from './Badge';
+import { Card } from './Card';
+import type { FeedbackActions } from './Feedback';
+import { detectDarkPage } from './format';
+import { api, type OverlayApi } from './messages';
+import { OverlayEngine, type BadgeHandle } from './engine';
+import { currentSite, getLeadSignal, leadSignal, openCard, pageIsDark, setLead } from './store';
+import badgeCss from './badge.css?inline';
+import cardCss from './card.css?inline';
 
-export async function startOverlay(_ctx: ContentScriptContext): Promise<void> {}
+const OWN_TAGS = new Set(['UNISON-BADGE', 'UNISON-CARD']);
+const ISOLATED_EVENTS = ['keydown', 'keyup', 'keypress', 'click', 'dblclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'focusin', 'focusout'];
+
+export function isOwnNode(node: Node): boolean {
+  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  if (!el) return false;
+  if (OWN_TAGS.has(el.tagName)) return true;
+  return el.closest('unison-badge, unison-card') !== null;
+}
+
+export interface Overlay {
+  engine: OverlayEngine;
+  report(): SpottedReport;
+}
+
+export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api): Promise<Overlay | null> {
+  const hello = await client.hello();
+  if (!hello?.enabled || !hello.siteId) return null;
+  const adapter: SiteAdapter | undefined = ADAPTERS[hello.siteId];
+  if (!adapter) return null;
+  currentSite.value = hello.site;
+  pageIsDark.value = detectDarkPage(document);
+
+  let pageOwn = new Set(adapter.ownEmails(document));
+  const ownEmails = () => {
+    const s = new Set(pageOwn);
+    if (hello.repEmail) s.add(hello.repEmail);
+    return s;
+  };
+
+  const applyAnswers = (email: string, answers: Answers) => {
+    const next = engine.updateLead(email, { answers });
+    if (next) setLead(next);
+  };
+
+  const actions: FeedbackActions = {
+    send: async (input) => {
+      const res = await client.feedback(input);
+      if (!res) return null;
+      if (input.leadEmail) applyAnswers(input.leadEmail, res.answers);
+      return { id: res.event.id };
+    },
+    undo: async (id) => {
+      const email = openCard.value?.email;
+      const answers = await client.undo(id);
+      if (!answers) return false;
+      if (email) applyAnswers(email, answers);
+      return true;
+    },
+    note: async (id, note) => {
+      const email = openCard.value?.email;
+      const answers = await client.note(id, note);
+      if (!answers) return false;
+      if (email) applyAnswers(email, answers);
+      return true;
+    },
+  };
+
+  const openFor = (email: string, opener: HTMLElement) => {
+    if (openCard.value?.email === email) {
+      openCard.value = null;
+      return;
+    }
+    const r = opener.getBoundingClientRect();
+    openCard.value = { email, opener, rect: { top: r.top, left: r.left, bottom: r.bottom, right: r.right } };
+    void ensureCardHost(ctx, client, actions);
+  };
+
+  const engine = new OverlayEngine({
+    adapter,
+    doc: document,
+    lookup: client.lookup,
+    ownEmails,
+    isOwnNode,
+    createBadge: (m, lead) => createBadge(ctx, m, lead, openFor),
+  });
+
+  browser.runtime.onMessage.addListener((message: unknown) => {
+    if (!message || typeof message !== 'object') return undefined;
+    const msg = message as { type?: unknown; email?: unknown; answers?: unknown };
+    if (msg.type === 'get-spotted') return Promise.resolve(report());
+    if (msg.type === 'answers-changed' && typeof msg.email === 'string' && msg.answers && typeof msg.answers === 'object') {
+      applyAnswers(msg.email, msg.answers as Answers);
+    } else if (msg.type === 'data-changed') {
+      void engine.refreshData();
+    }
+    return undefined;
+  });
+
+  ctx.addEventListener(window, 'wxt:locationchange', () => {
+    pageOwn = new Set(adapter.ownEmails(document));
+    void engine.rescan();
+  });
+
+  // A click anywhere outside the card and the badges closes the card.
+  ctx.addEventListener(
+    document,
+    'mousedown',
+    (e) => {
+      if (!openCard.value) return;
+      const inside = e.composedPath().some((n) => n instanceof Element && OWN_TAGS.has(n.tagName));
+      if (!inside) openCard.value = null;
+    },
+    { capture: true },
+  );
+
+  function report(): SpottedReport {
+    const leads = engine.spottedLeads().map((l) => {
+      const cur = getLeadSignal(l.email)?.value ?? l;
+      return { email: cur.email, name: cur.name, firstCampaign: cur.firstCampaign, answers: cur.answers };
+    });
+    return { site: hello!.site, leads, scanned: engine.scanned, capped: engine.capped };
+  }
+
+  ctx.onInvalidated(() => engine.stop());
+  await engine.start();
+  return { engine, report };
+}
+
+async function createBadge(
+  ctx: ContentScriptContext,
+  mention: Mention,
+  lead: LeadSummary,
+  onOpen: (email: string, opener: HTMLElement) => void,
+): Promise<BadgeHandle> {
+  const sig = leadSignal(lead);
+  const ui = await createShadowRootUi(ctx, {
+    name: 'unison-badge',
+    mode: 'open',
+    position: 'inline',
+    anchor: mention.anchor as Element,
+    append: (anchor, root) => {
+      anchor.parentNode?.insertBefore(root, anchor.nextSibling);
+    },
+    css: badgeCss,
+    isolateEvents: ISOLATED_EVENTS,
+    onMount: (container, _shadow, host) => {
+      host.setAttribute('data-unison-email', lead.email);
+      if (pageIsDark.value) host.setAttribute('data-dark', '');
+      render(<Badge lead={sig} onOpen={onOpen} />, container);
+      return container;
+    },
+    onRemove: (container) => {
+      if (container) render(null, container);
+    },
+  });
+  if (mention.anchor.isConnected) ui.mount();
+  return { host: ui.shadowHost, remove: () => ui.remove() };
+}
+
+let cardHost: Promise<void> | null = null;
+
+function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: FeedbackActions): Promise<void> {
+  cardHost ??= createShadowRootUi(ctx, {
+    name: 'unison-card',
+    mode: 'open',
+    position: 'inline',
+    anchor: document.body,
+    append: 'last',
+    css: cardCss,
+    isolateEvents: ISOLATED_EVENTS,
+    onMount: (container) => {
+      render(<CardRoot client={client} actions={actions} />, container);
+      return container;
+    },
+    onRemove: (container) => {
+      if (container) render(null, container);
+    },
+  }).then((ui) => ui.mount());
+  return cardHost;
+}
+
+const CARD_WIDTH = 360;
+
+function place(rect: { top: number; left: number; bottom: number }): { top: number; left: number; maxHeight: number } {
+  const vw = window.innerWidth;
+  const vh = window.innerHeight;
+  const left = Math.max(8, Math.min(rect.left - 8, vw - CARD_WIDTH - 8));
+  const below = vh - rect.bottom - 12;
+  const above = rect.top - 12;
+  if (below >= 320 || below >= above) return { top: rect.bottom + 6, left, maxHeight: Math.max(160, below) };
+  return { top: Math.max(8, rect.top - 6 - Math.min(560, above)), left, maxHeight: Math.max(160, above) };
+}
+
+function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackActions }) {
+  const open = openCard.value;
+  const [data, setData] = useState<{ email: string; card: LeadCard | null; loading: boolean } | null>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    setData({ email: open.email, card: null, loading: true });
+    void client.card(open.email).then((card) => {
+      if (!live) return;
+      setData({ email: open.email, card, loading: false });
+      if (card) {
+        const cur = getLeadSignal(open.email);
+        if (cur) setLead({ ...cur.value, answers: card.answers });
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [open?.email]);
+
+  if (!open) return null;
+  const pos = place(open.rect);
+  const answers = getLeadSignal(open.email)?.value.answers ?? data?.card?.answers ?? {};
+  const close = () => {
+    const opener = open.opener;
+    openCard.value = null;
+    opener?.focus();
+  };
+  return (
+    <div class={`wrap${pageIsDark.value ? ' dark' : ''}`} style={{ top: `${pos.top}px`, left: `${pos.left}px` }}>
+      <Card
+        email={open.email}
+        card={data?.email === open.email ? data.card : null}
+        loading={data?.email !== open.email || !!data?.loading}
+        answers={answers}
+        actions={actions}
+        onClose={close}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The overlay engine on a live (happy-dom) document with the real generic adapter and a real
+ * store behind the lookup: badges for known leads only, one per visible mention, following
+ * mutations, batched lookups, and the cap for huge pages.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OverlayEngine, type BadgeHandle } from '@/components/overlay/engine';
+import { openDb, type UnisonDB } from '@/utils/db';
+import { lookupLeads } from '@/utils/leads';
+import { generic } from '@/utils/sites/generic';
+import type { Mention } from '@/utils/sites/types';
+
+let db: UnisonDB;
+let n = 0;
+let engine: OverlayEngine | null = null;
+
+beforeEach(async () => {
+  db = openDb(`engine-${++n}`);
+  await db.open();
+  const now = new Date().toISOString();
+  await db.leads.bulkPut([
+    { email: 'ann@acme.io', name: 'Ann Lee', firstCampaign: 'Q3 ROI webinar', updatedAt: now },
+    { email: 'raj.patel@globex.com', name: 'Raj Patel', updatedAt: now },
+    { email: 'sam@seller.example', name: 'Sam Ortiz', updatedAt: now },
+  ]);
+  document.body.replaceChildren();
+});
+afterEach(() => {
+  engine?.stop();
+  engine = null;
+});
+
+function makeEngine(opts: { limit?: number } = {}) {
+  const lookup = vi.fn((emails: string[]) => lookupLeads(db, emails));
+  const created: Mention[] = [];
+  engine = new OverlayEngine({
+    adapter: generic,
+    doc: document,
+    lookup,
+    ownEmails: () => new Set(['sam@seller.example']),
+    isOwnNode: (node) => {
+      const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+      return !!el?.closest('unison-badge');
+    },
+    createBadge: (m, lead): BadgeHandle => {
+      created.push(m);
+      const host = document.createElement('unison-badge');
+      host.setAttribute('data-unison-email', lead.email);
+      m.anchor.parentNode!.insertBefore(host, m.anchor.nextSibling);
+      return { host, remove: () => host.remove() };
+    },
+    schedule: (fn) => setTimeout(fn, 0),
+    yieldToPage: () => Promise.resolve(),
+    limit: opts.limit,
+  });
+  return { engine, lookup, created };
+}
+
+const badges = () => [...document.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email'));
+
+describe('overlay engine', () => {
+  it('badges each visible mention of a known lead, never unknown contacts or the rep', async () => {
+    document.body.innerHTML = `
+      <p><a href="mailto:ann@acme.io">Ann Lee</a> and <a href="mailto:bob@unknown.org">Bob</a></p>
+      <p><a href="mailto:sam@seller.example">me</a></p>
+      <div hidden><a href="mailto:raj.patel@globex.com">Raj (hidden)</a></div>
+      <p><a href="mailto:RAJ.PATEL@GLOBEX.COM?subject=hi">Raj Patel</a></p>`;
+    const { engine: e, lookup } = makeEngine();
+    await e.start();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(lookup).toHaveBeenCalledTimes(1);
+    expect(e.spottedLeads().map((l) => l.email).sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+  });
+
+  it('follows added and removed nodes with one lookup per batch and a cache', async () => {
+    document.body.innerHTML = `<ul id="list"><li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
+    const { engine: e, lookup } = makeEngine();
+    await e.start();
+    const list = document.getElementById('list')!;
+    for (let i = 0; i < 3; i++) {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = i === 0 ? 'mailto:raj.patel@globex.com' : `mailto:someone${i}@unknown.org`;
+      a.textContent = 'x';
+      li.append(a);
+      list.append(li);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(lookup).toHaveBeenCalledTimes(2);
+    expect(lookup.mock.calls[1][0].sort()).toEqual(['raj.patel@globex.com', 'someone1@unknown.org', 'someone2@unknown.org']);
+
+    // The same contact again: no new lookup, a second badge for the second mention.
+    const li = document.createElement('li');
+    li.innerHTML = '<a href="mailto:ann@acme.io">Ann again</a>';
+    list.append(li);
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(lookup).toHaveBeenCalledTimes(2);
+    expect(badges().filter((b) => b === 'ann@acme.io')).toHaveLength(2);
+
+    // Contacts leaving the page take their badges with them.
+    list.firstElementChild!.remove();
+    li.remove();
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['raj.patel@globex.com']);
+  });
+
+  it('removes a badge when its mention is hidden and adds it back when shown', async () => {
+    document.body.innerHTML = `<section id="view"><a href="mailto:ann@acme.io">Ann</a></section>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    expect(badges()).toEqual(['ann@acme.io']);
+    const view = document.getElementById('view')!;
+    view.setAttribute('hidden', '');
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual([]);
+    view.removeAttribute('hidden');
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+  });
+
+  it('puts a badge back when the page re-renders it away but keeps the mention', async () => {
+    document.body.innerHTML = `<p id="p"><a href="mailto:ann@acme.io">Ann</a></p>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    document.querySelector('unison-badge')!.remove();
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+  });
+
+  it('caps the work on a page with a huge number of addresses and says so', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => `<li><a href="mailto:person${i}@unknown.org">p</a></li>`).join('');
+    document.body.innerHTML = `<ul>${rows}<li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
+    const { engine: e } = makeEngine({ limit: 100 });
+    await e.start();
+    await e.idle();
+    expect(e.capped).toBe(true);
+    expect(badges()).toEqual([]);
+  });
+
+  it('stops cleanly, removing every badge', async () => {
+    document.body.innerHTML = `<a href="mailto:ann@acme.io">Ann</a>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    e.stop();
+    expect(badges()).toEqual([]);
+  });
+});
