@@ -48,6 +48,7 @@ export interface FeedSpec {
   contentType?: string;
   etag?: string;
   status?: number;
+  stallMs?: number;
 }
 
 export interface ReceiverOptions {

@@ -255,9 +255,20 @@ export async function startReceiver(options = {}) {
     }
   }
 
-  function onFeed(req, res) {
+  async function onFeed(req, res) {
     feedRequests.push({ at: new Date().toISOString(), ifNoneMatch: req.headers['if-none-match'] ?? null });
     if (!feed) return send(res, 404, 'no feed');
+    if (feed.stallMs) {
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, feed.stallMs);
+        stalls.add(t);
+        res.on('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      if (res.destroyed) return;
+    }
     if (feed.status && feed.status !== 200) return send(res, feed.status, feed.body ?? '');
     if (feed.etag && req.headers['if-none-match'] === feed.etag) {
       res.writeHead(304, corsHeaders({ ETag: feed.etag }));
@@ -273,7 +284,7 @@ export async function startReceiver(options = {}) {
       res.writeHead(204, corsHeaders());
       return res.end();
     }
-    if (req.method === 'GET' && url.pathname === feedPath) return onFeed(req, res);
+    if (req.method === 'GET' && url.pathname === feedPath) return void onFeed(req, res);
     if (req.method === 'GET' && url.pathname === '/report') return send(res, 200, report());
     if (req.method === 'POST' && url.pathname === path) {
       onPost(req, res).catch((err) => {
@@ -339,7 +350,7 @@ export async function startReceiver(options = {}) {
     setFaults(next) {
       schedule = next;
     },
-    /** Serves `body` at the feed path; `etag` enables 304 answers; `status` other than 200 breaks it. */
+    /** Serves `body` at the feed path; `etag` enables 304 answers; `status` other than 200 breaks it; `stallMs` delays the answer. */
     setFeed(next) {
       feed = next ? { contentType: 'application/json', ...next } : null;
     },
