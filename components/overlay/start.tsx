@@ -192,7 +192,7 @@ function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: 
   return cardHost;
 }
 
-const CARD_WIDTH = 360;
+const CARD_WIDTH = 400;
 
 function place(rect: { top: number; left: number; bottom: number }): { top: number; left: number; maxHeight: number } {
   const vw = window.innerWidth;
