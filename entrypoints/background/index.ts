@@ -3,6 +3,9 @@ import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { handleMessage, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
+import { pullFeed, readFeedState } from '@/utils/feed';
+import { createScheduler } from '@/utils/schedule';
+import { readSettings } from '@/utils/settings';
 
 export default defineBackground({
   type: 'module',
@@ -13,8 +16,20 @@ export default defineBackground({
         tabs.map((t) => (typeof t.id === 'number' ? browser.tabs.sendMessage(t.id, message).catch(() => undefined) : undefined)),
       );
     };
+    // Sync (push) and the campaign feed (pull): alarms, "Sync now", settings changes, online.
+    const scheduler = createScheduler({
+      db: getDb,
+      settings: readSettings,
+      pullFeed: async () => {
+        const s = await readSettings();
+        return pullFeed({ db: getDb(), url: s.feed.url, onChanged: () => tellTabs({ type: 'data-changed' }) });
+      },
+      lastFeedUrl: async () => (await readFeedState(getDb())).url,
+    });
     const deps: RouterDeps = {
       db: getDb,
+      syncNow: () => scheduler.syncNow(),
+      onSettingsChanged: () => scheduler.onSettingsChanged(),
       extensionId: browser.runtime.id,
       extensionUrl: browser.runtime.getURL('/'),
       broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }),
@@ -39,5 +54,12 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(() => void syncCustomDomains());
     // A permission withdrawn from the browser's own settings drops its domain from the script.
     browser.permissions.onRemoved?.addListener(() => void syncCustomDomains());
+    browser.alarms.onAlarm.addListener((alarm) => scheduler.onAlarm(alarm));
+    // An administrator's policy change moves the alarms and retries a held batch.
+    browser.storage.onChanged.addListener((_changes, area) => {
+      if (area === 'managed') void scheduler.onSettingsChanged().catch(() => undefined);
+    });
+    globalThis.addEventListener?.('online', () => void scheduler.onOnline().catch(() => undefined));
+    void scheduler.start().catch((err) => console.warn('Unison: could not start sync', err));
   },
 });

@@ -1,0 +1,159 @@
+// @vitest-environment node
+// Alarms (WXT's fake browser), settings and policy from the real storage code, a real receiver.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { openDb, type UnisonDB } from '@/utils/db';
+import { readFeedState, pullFeed } from '@/utils/feed';
+import { ALARM_FEED, ALARM_SYNC, ALARM_SYNC_RETRY, applySchedules, createScheduler, scheduleSyncRetry } from '@/utils/schedule';
+import { readSettings, updateSettings } from '@/utils/settings';
+import { readSyncState } from '@/utils/sync';
+import { startReceiver, type Receiver } from '../support/receiver.mjs';
+import { makeEvents } from '../support/events';
+
+let db: UnisonDB;
+let rx: Receiver;
+let n = 0;
+
+beforeEach(async () => {
+  db = openDb(`schedule-${++n}-${Date.now()}`);
+  await db.open();
+  rx = await startReceiver();
+});
+afterEach(async () => {
+  await rx.close();
+  db.close();
+});
+
+const scheduler = () =>
+  createScheduler({
+    db: () => db,
+    settings: readSettings,
+    timeoutMs: 500,
+    pullFeed: async () => pullFeed({ db, url: (await readSettings()).feed.url }),
+    lastFeedUrl: async () => (await readFeedState(db)).url,
+  });
+
+describe('alarms', () => {
+  it('follows the settings: sync every N minutes, the feed every M, nothing without an endpoint or feed', async () => {
+    await applySchedules(await readSettings());
+    expect(await fakeBrowser.alarms.getAll()).toEqual([]);
+
+    await updateSettings((s) => {
+      s.sync.endpoint = 'https://feedback.example/ingest';
+      s.feed.url = 'https://marketing.example/feed.json';
+      s.feed.intervalMinutes = 30;
+    });
+    await applySchedules(await readSettings());
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(5);
+    expect((await fakeBrowser.alarms.get(ALARM_FEED))?.periodInMinutes).toBe(30);
+
+    // unchanged settings leave the alarm as it is (re-creating would push it back)
+    const first = (await fakeBrowser.alarms.get(ALARM_SYNC))!.scheduledTime;
+    await new Promise((r) => setTimeout(r, 5));
+    await applySchedules(await readSettings());
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC))!.scheduledTime).toBe(first);
+
+    await updateSettings((s) => {
+      s.sync.intervalMinutes = 15;
+      s.feed.url = '';
+    });
+    await applySchedules(await readSettings());
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(15);
+    expect(await fakeBrowser.alarms.get(ALARM_FEED)).toBeUndefined();
+  });
+
+  it('takes the endpoint and interval from policy when set', async () => {
+    await fakeBrowser.storage.managed.set({ endpoint: 'https://feedback.example/ingest', syncIntervalMinutes: 10 });
+    const s = await readSettings();
+    expect(s.locked).toEqual(expect.arrayContaining(['endpoint', 'syncIntervalMinutes']));
+    await applySchedules(s);
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(10);
+  });
+
+  it('sets and clears the one-shot retry alarm', async () => {
+    const at = new Date(Date.now() + 60_000);
+    await scheduleSyncRetry(at);
+    const alarm = await fakeBrowser.alarms.get(ALARM_SYNC_RETRY);
+    expect(alarm?.scheduledTime).toBe(at.getTime());
+    expect(alarm?.periodInMinutes).toBeUndefined();
+    await scheduleSyncRetry(null);
+    expect(await fakeBrowser.alarms.get(ALARM_SYNC_RETRY)).toBeUndefined();
+  });
+});
+
+describe('triggers', () => {
+  it('a failed run leaves a retry alarm, and the retry alarm sends the batch', async () => {
+    rx.setFaults(['500']);
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+    });
+    await db.feedback.bulkAdd(makeEvents(3));
+    const sch = scheduler();
+    await sch.onAlarm({ name: ALARM_SYNC });
+    const retry = await fakeBrowser.alarms.get(ALARM_SYNC_RETRY);
+    expect(retry).toBeDefined();
+    expect(retry!.scheduledTime).toBe(Date.parse((await readSyncState(db)).retryAt!));
+    await sch.onAlarm({ name: ALARM_SYNC_RETRY });
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(3);
+    expect(await fakeBrowser.alarms.get(ALARM_SYNC_RETRY)).toBeUndefined();
+  });
+
+  it('"Sync now" pushes and pulls the feed, and says whether the push went through', async () => {
+    rx.setFeed({ body: '{"schema":"unison.campaign-data/1","leads":[{"email":"ann@acme.io","name":"Ann Lee"}]}', contentType: 'application/json' });
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+      s.feed.url = rx.feedUrl;
+    });
+    await db.feedback.bulkAdd(makeEvents(4));
+    const sch = scheduler();
+    expect(await sch.syncNow()).toBe(true);
+    expect(rx.report().unique).toBe(4);
+    expect(await db.leads.get('ann@acme.io')).toBeDefined();
+    rx.setFaults(Array(rx.requests.length).fill('ok').concat(['401']));
+    await db.feedback.bulkAdd(makeEvents(2, 100));
+    expect(await sch.syncNow()).toBe(false);
+  });
+
+  it('a settings change retries a held batch and pulls a new feed URL at once', async () => {
+    rx.setFaults(['401']);
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+      s.sync.token = 'old';
+    });
+    await db.feedback.bulkAdd(makeEvents(5));
+    const sch = scheduler();
+    expect((await sch.sync('alarm')).outcome).toBe('held');
+    expect((await sch.sync('alarm')).outcome).toBe('waiting');
+    rx.setFeed({ body: '{"schema":"unison.campaign-data/1","leads":[{"email":"li.wei@umbrella.co","name":"Li Wei"}]}', contentType: 'application/json' });
+    await updateSettings((s) => {
+      s.sync.token = 'new';
+      s.feed.url = rx.feedUrl;
+    });
+    await sch.onSettingsChanged();
+    await vi.waitFor(async () => expect(await db.feedback.where('syncState').equals('synced').count()).toBe(5));
+    expect(rx.requests.at(-1)?.authorization).toBe('Bearer new');
+    expect(rx.requests.at(-1)?.ids).toEqual(rx.requests[0].ids);
+    await vi.waitFor(async () => expect(await db.leads.get('li.wei@umbrella.co')).toBeDefined());
+    expect((await fakeBrowser.alarms.get(ALARM_FEED))?.periodInMinutes).toBe(60);
+  });
+
+  it('resumes an interrupted batch when the worker starts', async () => {
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+    });
+    await db.feedback.bulkAdd(makeEvents(3));
+    await db.meta.put({ key: 'sync.state', value: { inflight: { ids: makeEvents(2).map((e) => e.id), since: new Date().toISOString(), attempts: 1 } } });
+    await scheduler().start();
+    expect(rx.requests[0].ids).toEqual(makeEvents(2).map((e) => e.id));
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(3);
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(5);
+  });
+
+  it('going online runs sync', async () => {
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+    });
+    await db.feedback.bulkAdd(makeEvents(2));
+    expect((await scheduler().onOnline()).outcome).toBe('synced');
+  });
+});
