@@ -1,0 +1,217 @@
+/**
+ * Email addresses as they appear on host pages: the grammar, a real-TLD check, and the forms
+ * pages write them in (`mailto:` links with query strings, `Name <a@b.com>`, address lists).
+ *
+ * This module ships in the content script, so it is small and has no dependencies. It accepts a
+ * subset of what `emailSchema` (utils/schema.ts) accepts, so whatever it returns the background
+ * takes as it is.
+ *
+ * Top-level domains: an address must end in a real TLD, so that `logo@2x.png` or `name@host.local`
+ * in page text is not taken for an address. The list below holds every two-letter country code
+ * TLD in use, the original generic TLDs and the commonly used newer ones, plus the names RFC 2606 /
+ * RFC 6761 reserve for documentation and testing (`example`, `test`, `localhost`), which sample data
+ * and test pages use for addresses that must never resolve. Internationalised TLDs are accepted in
+ * their ASCII form (`xn--…`). `zip` and `mov` are real but left out on purpose: on a page they are
+ * far more often file names than mail domains.
+ */
+
+const CC_TLDS =
+  'ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo bq br bs bt bw by bz ' +
+  'ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg er es et eu fi fj fk fm fo fr ' +
+  'ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp ' +
+  'ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mg mh mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz ' +
+  'na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl pm pn pr ps pt pw py qa re ro rs ru rw ' +
+  'sa sb sc sd se sg sh si sk sl sm sn so sr ss st su sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ' +
+  'ua ug uk us uy uz va vc ve vg vi vn vu wf ws ye yt za zm zw';
+
+const G_TLDS =
+  'com org net edu gov mil int info biz name pro mobi aero asia cat coop jobs museum tel travel post ' +
+  'academy agency ai app art bank bio blog build business cafe capital care careers center ceo chat city click cloud club ' +
+  'codes company consulting credit dev design digital earth eco education email energy engineering enterprises events ' +
+  'expert exchange family farm finance financial fit foundation fun fund global gmbh green group guru health help holdings ' +
+  'host hosting inc industries ink insurance international investments land law legal life link live llc ltd management ' +
+  'marketing media money network new news one online page partners plus press pub realty rocks run sale sales school ' +
+  'security services shop site social software solar solutions space store studio support systems team tech technology ' +
+  'today tools top trade training tv university ventures vip website wiki work works world xyz zone ' +
+  'amsterdam barcelona bayern berlin boston brussels hamburg koeln london madrid miami nyc paris quebec scot swiss tokyo vegas wales wien ' +
+  'example test localhost';
+
+const TLDS: ReadonlySet<string> = new Set(`${CC_TLDS} ${G_TLDS}`.split(' '));
+
+export const EMAIL_MAX = 254;
+const LOCAL_MAX = 64;
+
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+/** A whole, lower-cased address: dot-atom local part, domain of at least two labels. */
+const EMAIL_RE = new RegExp(`^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_\`{|}~-]+)*@(?:${LABEL}\\.)+${LABEL}$`);
+
+/**
+ * Addresses inside running text. Narrower local part than the grammar (no double quotes,
+ * slashes or braces) so surrounding punctuation is not swallowed; a trailing full stop ends the
+ * address ("write to ann@acme.io."). Every match is checked with `isEmail` afterwards.
+ */
+const IN_TEXT_RE = /(?<![A-Za-z0-9._%+-]|[A-Za-z0-9]')[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+'-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g;
+
+/** Whether `tld` (without the dot) is a real top-level domain, or a reserved test name. */
+export function isRealTld(tld: string): boolean {
+  const t = tld.toLowerCase();
+  return TLDS.has(t) || /^xn--[a-z0-9-]{1,59}$/.test(t);
+}
+
+/** Whether `s` is already a clean address: lower-case, grammatical, with a real TLD. */
+export function isEmail(s: string): boolean {
+  if (s.length > EMAIL_MAX || !EMAIL_RE.test(s)) return false;
+  const at = s.lastIndexOf('@');
+  if (at > LOCAL_MAX) return false;
+  return isRealTld(s.slice(s.lastIndexOf('.') + 1));
+}
+
+/**
+ * Turns what a page holds (`mailto:Ann@Acme.io?subject=Hi`, ` <ann@acme.io> `, `ann%40acme.io`)
+ * into a lower-cased address, or null when it is not exactly one address.
+ */
+export function normaliseEmail(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim();
+  if (/^mailto:/i.test(s)) s = s.slice(7);
+  const cut = s.search(/[?#]/);
+  if (cut >= 0) s = s.slice(0, cut);
+  if (s.includes('%')) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      return null;
+    }
+  }
+  s = s.trim();
+  if (s.startsWith('<') && s.endsWith('>')) s = s.slice(1, -1).trim();
+  s = s.toLowerCase();
+  return isEmail(s) ? s : null;
+}
+
+/** Every address in a `mailto:` URL's recipient part (`mailto:a@x.com,b@y.com?cc=…` gives both). */
+export function mailtoAddresses(href: string | null | undefined): string[] {
+  if (!href || !/^mailto:/i.test(href.trim())) return [];
+  let s = href.trim().slice(7);
+  const cut = s.search(/[?#]/);
+  if (cut >= 0) s = s.slice(0, cut);
+  const out: string[] = [];
+  for (const part of s.split(/,|%2c/i)) {
+    const e = normaliseEmail(part);
+    if (e && !out.includes(e)) out.push(e);
+  }
+  return out;
+}
+
+export interface EmailMatch {
+  email: string;
+  /** Where the address starts and ends in the text searched. */
+  start: number;
+  end: number;
+}
+
+/** The addresses in a run of text, in order (valid ones only; duplicates kept). */
+export function findEmails(text: string): EmailMatch[] {
+  if (text.indexOf('@') < 0) return [];
+  const out: EmailMatch[] = [];
+  IN_TEXT_RE.lastIndex = 0;
+  for (let m = IN_TEXT_RE.exec(text); m; m = IN_TEXT_RE.exec(text)) {
+    const email = m[0].toLowerCase();
+    if (isEmail(email)) out.push({ email, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** The first address in a run of text, or null. */
+export function firstEmail(text: string | null | undefined): string | null {
+  if (!text) return null;
+  const m = findEmails(text);
+  return m.length ? m[0].email : null;
+}
+
+function cleanName(raw: string): string | null {
+  let s = raw.replace(/\s+/g, ' ').trim();
+  if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) s = s.slice(1, -1).replace(/\\(.)/g, '$1').trim();
+  if (!s || s.includes('@') || s.length > 200) return null;
+  return s;
+}
+
+const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'du', 'del', 'della', 'la', 'le', 'bin', 'al', 'y']);
+
+/** In running text ("Looping in Maria Gonzalez"), the name is the trailing run of capitalised words. */
+function trailingName(s: string): string | null {
+  const words = s.split(' ');
+  if (words.every((w) => /^\p{Lu}/u.test(w) || PARTICLES.has(w))) return s;
+  const run: string[] = [];
+  for (let i = words.length - 1; i >= 0 && run.length < 5; i--) {
+    const w = words[i];
+    if (/^\p{Lu}/u.test(w) || (PARTICLES.has(w) && run.length > 0)) run.unshift(w);
+    else break;
+  }
+  while (run.length && PARTICLES.has(run[0])) run.shift();
+  return run.length ? run.join(' ') : null;
+}
+
+/**
+ * The display name written right before an address in text: `Ann Lee <ann@acme.io>`,
+ * `Ann Lee<ann@acme.io>`, `"Lee, Ann" <ann@acme.io>`, `Tom Baker (tom@hooli.com)`, also inside a
+ * sentence (`Looping in Maria Gonzalez <maria@initech.io>` gives "Maria Gonzalez"). `start` is
+ * where the address begins.
+ */
+export function nameBefore(text: string, start: number): string | null {
+  const head = text.slice(Math.max(0, start - 202), start);
+  const m = /(?:^|[,;:]|\s-\s)\s*("(?:[^"\\]|\\.)*"|[^"<>(),;:@]*?)\s*[<(]$/.exec(head);
+  if (!m) return null;
+  const raw = m[1].trim();
+  if (raw.startsWith('"')) return cleanName(raw);
+  const name = cleanName(raw);
+  return name ? trailingName(name) : null;
+}
+
+export interface ParsedAddress {
+  email: string;
+  name: string | null;
+}
+
+/** One address in any of its written forms: `a@b.com`, `<a@b.com>`, `Name <a@b.com>`, `"Lee, Ann" <a@b.com>`. */
+export function parseAddress(input: string | null | undefined): ParsedAddress | null {
+  if (!input) return null;
+  const s = input.trim();
+  const angle = /^(.*?)<([^<>]+)>\s*$/.exec(s);
+  if (angle) {
+    const email = normaliseEmail(angle[2]);
+    return email ? { email, name: cleanName(angle[1]) } : null;
+  }
+  const email = normaliseEmail(s);
+  return email ? { email, name: null } : null;
+}
+
+/** A header-style list (`Ann Lee <ann@acme.io>, "Patel, Raj" <raj@globex.com>; li@umbrella.co`). Bad entries are skipped. */
+export function parseAddressList(input: string | null | undefined): ParsedAddress[] {
+  if (!input) return [];
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  let angled = false;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c === '\\' && quoted && i + 1 < input.length) {
+      cur += c + input[++i];
+      continue;
+    }
+    if (c === '"' && !angled) quoted = !quoted;
+    else if (c === '<' && !quoted) angled = true;
+    else if (c === '>' && !quoted) angled = false;
+    if ((c === ',' || c === ';') && !quoted && !angled) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  const out: ParsedAddress[] = [];
+  for (const p of parts) {
+    const a = parseAddress(p);
+    if (a) out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,411 @@
+/**
+ * What every site adapter shares: walking the page (open shadow roots included), telling hidden
+ * from visible, de-duplicating mentions, and the generic finders (mailto links, `title` /
+ * `aria-label`, `input[type=email]`, addresses in text).
+ *
+ * Speed: one `querySelectorAll` per selector per root, visibility work only on candidates, and
+ * ancestor checks memoised per scan, so a list of thousands of rows scans in a few milliseconds.
+ * `Element.checkVisibility()` (which Chromium has, and which reads computed style) is called once
+ * per candidate that passed the cheap checks.
+ */
+import { findEmails, firstEmail, mailtoAddresses, nameBefore, normaliseEmail, parseAddress } from '../email';
+import type { SiteId } from './hosts';
+import type { Mention, ScanOptions, ScanResult, SiteAdapter } from './types';
+
+const ELEMENT = 1;
+const TEXT = 3;
+const FRAGMENT = 11;
+const SHOW_TEXT = 4;
+
+/** Whatever the user may be typing into: never scanned. */
+export const EDITABLE = '[contenteditable]:not([contenteditable="false"]), [role="textbox"], textarea, input:not([type="hidden"]), select';
+/** Never text: code, styles, metadata, and Unison's own badges and card. */
+export const NOT_TEXT = 'script, style, noscript, template, title, head, svg, [data-unison-email], [data-unison-ui]';
+/** Where a found address makes its container the thing to put a badge after (no badge inside a link or button). */
+export const INTERACTIVE = 'a[href], button, [role="button"], [role="link"]';
+/** Pictures of a person (avatars) carry addresses too, but are never a mention. */
+export const AVATAR = 'img, picture, svg, [role="img"], [role="presentation"]';
+/** Big containers whose `title` / `aria-label` may name an address but which are no mention themselves. */
+const CONTAINER_ROLES = new Set(['main', 'region', 'dialog', 'alertdialog', 'list', 'listbox', 'grid', 'treegrid', 'row', 'option', 'tabpanel', 'document', 'article', 'navigation', 'complementary', 'log', 'tree', 'feed', 'application', 'table', 'rowgroup', 'menu']);
+const CONTAINER_TAGS = new Set(['html', 'body', 'main', 'section', 'article', 'form', 'table', 'thead', 'tbody', 'tr', 'ul', 'ol', 'iframe', 'frame', 'video', 'aside', 'nav', 'header', 'footer']);
+
+/** The parent element of a node, crossing from a shadow root to its host. */
+export function parentOf(node: Node): Element | null {
+  const p = node.parentNode;
+  if (!p) return null;
+  if (p.nodeType === ELEMENT) return p as Element;
+  if (p.nodeType === FRAGMENT) return (p as ShadowRoot).host ?? null;
+  return null;
+}
+
+/** `closest` that continues past shadow roots into their hosts. */
+export function closestDeep(el: Element | null, selector: string): Element | null {
+  let cur: Element | null = el;
+  while (cur) {
+    const hit = cur.closest(selector);
+    if (hit) return hit;
+    const root = cur.getRootNode() as Node;
+    cur = root.nodeType === FRAGMENT ? ((root as ShadowRoot).host ?? null) : null;
+  }
+  return null;
+}
+
+/** Whether a node is attached to `doc` (through shadow roots too). */
+export function isConnectedTo(node: Node, doc: Document): boolean {
+  return node.isConnected && node.ownerDocument === doc;
+}
+
+const HIDING_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b/i;
+
+/** Hidden by its own attributes: `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`, `input[type=hidden]`. */
+export function hiddenByAttributes(el: Element): boolean {
+  if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true') return true;
+  const style = el.getAttribute('style');
+  if (style && HIDING_STYLE.test(style)) return true;
+  return el.localName === 'input' && (el as HTMLInputElement).type === 'hidden';
+}
+
+/**
+ * Visibility of candidates within one scan. `structural(el)` is the site's knowledge: true when
+ * `el` is a container the site hides (a stale view, an accessibility copy, an inactive tab).
+ */
+export class Visibility {
+  private readonly chain = new Map<Element, boolean>();
+  constructor(private readonly structural: ((el: Element) => boolean) | null = null) {}
+
+  /** Whether `el` or one of its ancestors is hidden by attributes or site structure. */
+  hiddenChain(el: Element | null): boolean {
+    const path: Element[] = [];
+    let cur = el;
+    let hidden = false;
+    while (cur) {
+      const known = this.chain.get(cur);
+      if (known !== undefined) {
+        hidden = known;
+        break;
+      }
+      path.push(cur);
+      if (hiddenByAttributes(cur) || (this.structural !== null && this.structural(cur))) {
+        hidden = true;
+        break;
+      }
+      cur = parentOf(cur);
+    }
+    for (const p of path) this.chain.set(p, hidden);
+    return hidden;
+  }
+
+  /** Whether a candidate (element or text node) is visible to the user. */
+  visible(node: Node): boolean {
+    const el = node.nodeType === ELEMENT ? (node as Element) : parentOf(node);
+    if (!el || !el.isConnected) return false;
+    if (this.hiddenChain(el)) return false;
+    const check = (el as Element & { checkVisibility?: (o?: object) => boolean }).checkVisibility;
+    if (typeof check === 'function') return check.call(el, { checkVisibilityCSS: true, visibilityProperty: true });
+    return true;
+  }
+}
+
+/** The roots to query: `root` itself and every open shadow root below it (custom elements only, Unison's own UI left out). */
+export function rootsOf(root: ParentNode, deep: boolean): ParentNode[] {
+  const roots: ParentNode[] = [root];
+  if (!deep) return roots;
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i];
+    const hostSelf = (r as Node).nodeType === ELEMENT ? (r as Element) : null;
+    const hosts = hostSelf ? [hostSelf, ...r.querySelectorAll('*')] : r.querySelectorAll('*');
+    for (const el of hosts) {
+      const name = el.localName;
+      if (name.indexOf('-') < 0 || name.startsWith('unison-')) continue;
+      const sr = el.shadowRoot;
+      if (sr && sr.mode === 'open') roots.push(sr);
+    }
+  }
+  return roots;
+}
+
+/** Elements matching `selector` in the roots, the root element itself included when it matches. */
+export function queryRoots(roots: ParentNode[], selector: string): Element[] {
+  const out: Element[] = [];
+  for (const r of roots) {
+    if ((r as Node).nodeType === ELEMENT && (r as Element).matches(selector)) out.push(r as Element);
+    for (const el of r.querySelectorAll(selector)) out.push(el);
+  }
+  return out;
+}
+
+const NEAR_LEVELS = 2;
+
+/**
+ * Collects mentions: counts candidates, applies the cap, and drops a second mention of the same
+ * address in the same place (the address beside a name, a link and its text, a button and its
+ * title): two mentions of one address are one when one's unit is, or is within two levels of, the
+ * other's, or they share a parent.
+ */
+export class Collector {
+  readonly mentions: Mention[] = [];
+  scanned = 0;
+  capped = false;
+  private readonly claimed = new Map<Node, string[]>();
+  private readonly near = new Map<Node, string[]>();
+  constructor(private readonly limit: number) {}
+
+  get full(): boolean {
+    return this.capped;
+  }
+
+  private has(map: Map<Node, string[]>, node: Node | null, email: string): boolean {
+    if (!node) return false;
+    const list = map.get(node);
+    return list !== undefined && list.includes(email);
+  }
+
+  private mark(map: Map<Node, string[]>, node: Node, email: string): void {
+    const list = map.get(node);
+    if (list) {
+      if (!list.includes(email)) list.push(email);
+    } else map.set(node, [email]);
+  }
+
+  /** Whether `email` was already taken at `unit` or near it. */
+  isDuplicate(email: string, unit: Node): boolean {
+    if (this.has(this.near, unit, email) || this.has(this.near, parentOf(unit), email)) return true;
+    let cur: Node | null = unit;
+    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) if (this.has(this.claimed, cur, email)) return true;
+    return false;
+  }
+
+  /**
+   * Adds a visible mention unless it is a duplicate. `unit` is the node that stands for the
+   * mention on the page (defaults to the anchor, or a text anchor's parent). Returns false once
+   * the cap is reached: the scan should stop.
+   */
+  add(email: string, name: string | null, anchor: Node, unit?: Node | null, textRange?: [number, number]): boolean {
+    if (this.capped) return false;
+    const u = unit ?? (anchor.nodeType === TEXT ? parentOf(anchor) : anchor) ?? anchor;
+    if (this.isDuplicate(email, u)) return true;
+    if (this.mentions.length >= this.limit) {
+      this.capped = true;
+      return false;
+    }
+    const m: Mention = { email, name: name && name.trim() ? name.replace(/\s+/g, ' ').trim() : null, anchor };
+    if (textRange) m.textRange = textRange;
+    this.mentions.push(m);
+    this.mark(this.claimed, u, email);
+    let cur: Node | null = u;
+    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) this.mark(this.near, cur, email);
+    return true;
+  }
+
+  result(): ScanResult {
+    return { mentions: this.mentions, scanned: this.scanned, capped: this.capped };
+  }
+}
+
+export function limitOf(opts?: { limit?: number }): number {
+  const l = opts?.limit;
+  return typeof l === 'number' && l >= 0 ? Math.floor(l) : Number.POSITIVE_INFINITY;
+}
+
+/** Visible text of an element, squeezed; null when empty or when it is itself an address. */
+export function textName(el: Element | null | undefined): string | null {
+  if (!el) return null;
+  const t = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+  if (!t || t.includes('@') || t.length > 200) return null;
+  return t;
+}
+
+/** Where a badge for a mention found at `el` goes: after the link or button holding it, else after `el`. */
+export function anchorFor(el: Element): Element {
+  return el.closest(INTERACTIVE) ?? el;
+}
+
+// ---------------------------------------------------------------------------
+// Generic finders. Each one adds what it finds to the collector and stops when it is full.
+
+export interface FindContext {
+  c: Collector;
+  vis: Visibility;
+  doc: Document;
+  roots: ParentNode[];
+  /** Extra subtrees to leave out (the site's duplicates), as a selector. */
+  skip?: string;
+  /** Names the mention found at an element (default: the page's own text beside it). */
+  nameFor?: (el: Element, email: string) => string | null;
+  /** For an address in text: the element to put the badge after instead of the text (e.g. outside truncating spans). */
+  liftAnchor?: (textParent: Element) => Element | null;
+}
+
+function skipped(ctx: FindContext, el: Element): boolean {
+  return closestDeep(el, ctx.skip ? `${EDITABLE}, ${NOT_TEXT}, ${ctx.skip}` : `${EDITABLE}, ${NOT_TEXT}`) !== null;
+}
+
+/** `a[href^="mailto:"]` links (every recipient of a multi-address link). */
+export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
+  for (const a of queryRoots(ctx.roots, selector)) {
+    if (ctx.c.full) return;
+    const emails = mailtoAddresses(a.getAttribute('href'));
+    if (!emails.length) continue;
+    ctx.c.scanned += emails.length;
+    if (skipped(ctx, a) || !ctx.vis.visible(a)) continue;
+    for (const email of emails) {
+      const own = textName(a);
+      const name = ctx.nameFor ? ctx.nameFor(a, email) : own;
+      if (!ctx.c.add(email, name ?? own, a)) return;
+    }
+  }
+}
+
+function isContainer(el: Element): boolean {
+  if (CONTAINER_TAGS.has(el.localName)) return true;
+  const role = el.getAttribute('role');
+  return role !== null && CONTAINER_ROLES.has(role);
+}
+
+/** Elements whose `title` or `aria-label` holds an address (`Ann Lee <ann@acme.io>`), avatars and big containers left out. */
+export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-label*="@"]'): void {
+  for (const el of queryRoots(ctx.roots, selector)) {
+    if (ctx.c.full) return;
+    if (el.matches(AVATAR) || isContainer(el)) continue;
+    let parsed: { email: string; name: string | null } | null = null;
+    for (const attr of ['title', 'aria-label']) {
+      const v = el.getAttribute(attr);
+      if (!v || v.indexOf('@') < 0) continue;
+      const m = findEmails(v);
+      if (m.length) {
+        parsed = { email: m[0].email, name: nameBefore(v, m[0].start) };
+        break;
+      }
+    }
+    if (!parsed) continue;
+    ctx.c.scanned++;
+    if (skipped(ctx, el) || !ctx.vis.visible(el)) continue;
+    const anchor = anchorFor(el);
+    const name = (ctx.nameFor ? ctx.nameFor(el, parsed.email) : null) ?? parsed.name ?? textName(el);
+    if (!ctx.c.add(parsed.email, name, anchor)) return;
+  }
+}
+
+/** The values of `input[type=email]` (and the like), unless the input has focus: the user may be typing into it. */
+export function findInputs(ctx: FindContext, selector = 'input[type="email" i]'): void {
+  const active = ctx.doc.activeElement;
+  for (const input of queryRoots(ctx.roots, selector) as HTMLInputElement[]) {
+    if (ctx.c.full) return;
+    const email = normaliseEmail(input.value);
+    if (!email) continue;
+    ctx.c.scanned++;
+    if (input === active || closestDeep(input, ctx.skip ? `${NOT_TEXT}, ${ctx.skip}` : NOT_TEXT)) continue;
+    if (!ctx.vis.visible(input)) continue;
+    const name = ctx.nameFor ? ctx.nameFor(input, email) : null;
+    if (!ctx.c.add(email, name, input)) return;
+  }
+}
+
+/**
+ * Addresses in text nodes under the roots (or under `within` elements when given), walked with a
+ * TreeWalker; editable regions, code and the site's `skip` subtrees are left out. A text inside a
+ * link or button gets its badge after that element, otherwise right after the address.
+ */
+export function findText(ctx: FindContext, within?: Element[]): void {
+  const starts: Node[] = within ?? (ctx.roots as unknown as Node[]);
+  const skipSel = ctx.skip ? `${EDITABLE}, ${NOT_TEXT}, ${ctx.skip}` : `${EDITABLE}, ${NOT_TEXT}`;
+  const skipMemo = new Map<Element, boolean>();
+  const isSkipped = (el: Element): boolean => {
+    let v = skipMemo.get(el);
+    if (v === undefined) {
+      v = closestDeep(el, skipSel) !== null;
+      skipMemo.set(el, v);
+    }
+    return v;
+  };
+  for (const start of starts) {
+    const walkRoot = start.nodeType === 9 ? ((start as Document).body ?? start) : start;
+    const walker = ctx.doc.createTreeWalker(walkRoot, SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const data = (n as Text).data;
+      if (data.indexOf('@') < 0) continue;
+      const parent = parentOf(n);
+      if (!parent) continue;
+      const found = findEmails(data);
+      if (!found.length) continue;
+      ctx.c.scanned += found.length;
+      if (isSkipped(parent) || !ctx.vis.visible(n)) continue;
+      const holder = parent.closest(INTERACTIVE) ?? (ctx.liftAnchor ? ctx.liftAnchor(parent) : null);
+      for (const m of found) {
+        if (ctx.c.full) return;
+        const name = (ctx.nameFor ? ctx.nameFor(parent, m.email) : null) ?? nameBefore(data, m.start);
+        const ok = holder ? ctx.c.add(m.email, name, holder) : ctx.c.add(m.email, name, n, parent, [m.start, m.end]);
+        if (!ok) return;
+      }
+    }
+  }
+}
+
+/** The first address an element carries in one of `attrs`, or in its text. */
+export function emailOfElement(el: Element, attrs: string[]): string | null {
+  for (const a of attrs) {
+    const v = el.getAttribute(a);
+    const e = a === 'href' ? (mailtoAddresses(v)[0] ?? null) : (normaliseEmail(v) ?? parseAddress(v)?.email ?? firstEmail(v));
+    if (e) return e;
+  }
+  return firstEmail(el.textContent);
+}
+
+/** Still a visible mention: connected, not hidden, and (for text or inputs) still holding an address. */
+export function stillVisible(anchor: Node, doc: Document, vis: Visibility): boolean {
+  if (!isConnectedTo(anchor, doc)) return false;
+  if (anchor.nodeType === TEXT) {
+    if (!findEmails((anchor as Text).data).length) return false;
+    const p = parentOf(anchor);
+    if (!p || closestDeep(p, `${EDITABLE}, ${NOT_TEXT}`)) return false;
+  } else if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
+    if (!normaliseEmail((anchor as HTMLInputElement).value)) return false;
+  }
+  return vis.visible(anchor);
+}
+
+/** Addresses in `doc` matched by `selector`, from the given attributes or the text. */
+export function emailsAt(doc: Document, selector: string, attrs: string[]): string[] {
+  const out: string[] = [];
+  for (const el of doc.querySelectorAll(selector)) {
+    const e = emailOfElement(el, attrs);
+    if (e && !out.includes(e)) out.push(e);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+
+export interface AdapterSpec {
+  id: SiteId;
+  watchedAttributes: string[];
+  /** Walk open shadow roots too. */
+  deep?: boolean;
+  /** The site's hidden containers (see `Visibility`). */
+  hidden?: (el: Element) => boolean;
+  /** Finds the mentions: `ctx.roots` are the scan root and its open shadow roots. */
+  find(ctx: FindContext & { root: ParentNode }): void;
+  ownEmails?: (doc: Document) => string[];
+  /** Extra test for `isStillVisible` (e.g. the anchor still carries an address). */
+  stillMention?: (anchor: Node) => boolean;
+}
+
+export function defineAdapter(spec: AdapterSpec): SiteAdapter {
+  const hidden = spec.hidden ?? null;
+  return {
+    id: spec.id,
+    watchedAttributes: spec.watchedAttributes,
+    scan(root: ParentNode, doc: Document, opts?: ScanOptions): ScanResult {
+      const c = new Collector(limitOf(opts));
+      const vis = new Visibility(hidden);
+      spec.find({ c, vis, doc, roots: rootsOf(root, spec.deep ?? false), root });
+      return c.result();
+    },
+    ownEmails(doc: Document): string[] {
+      return spec.ownEmails ? spec.ownEmails(doc) : [];
+    },
+    isStillVisible(anchor: Node, doc: Document): boolean {
+      return stillVisible(anchor, doc, new Visibility(hidden)) && (spec.stillMention ? spec.stillMention(anchor) : true);
+    },
+  };
+}

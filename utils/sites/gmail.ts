@@ -1,0 +1,132 @@
+/**
+ * Gmail (mail.google.com): thread list rows, an open thread's senders and recipients (collapsed
+ * messages included), addresses in message bodies, and compose To/Cc/Bcc chips.
+ *
+ * Traps handled (each one has a fixture in tests/fixtures/pages/gmail-*.html):
+ * - every thread list row repeats its sender spans in a visually hidden accessibility block
+ *   (`div.afn`): those copies are skipped;
+ * - the rep's own address is written `name="me"`: never a mention, reported by `ownEmails`;
+ * - `span.go` repeats the sender's address as text beside the sender: skipped;
+ * - avatars (`img.ajn`) carry `jid` / `data-hovercard-id`: never a mention;
+ * - `data-hovercard-id` is sometimes a person id: only valid addresses count;
+ * - collapsed messages still show their sender (badged) but not their recipients or body;
+ * - whatever the rep is typing (compose body, the recipient input) is never read.
+ */
+import { normaliseEmail, parseAddressList, findEmails } from '../email';
+import { BUILTIN_SITES } from './hosts';
+import { closestDeep, defineAdapter, emailsAt, findMailto, findText, queryRoots, type FindContext } from './dom';
+
+export const GMAIL_HOSTS = BUILTIN_SITES.find((s) => s.id === 'gmail')!;
+
+/** Every selector the Gmail adapter relies on. */
+export const GMAIL_SELECTORS = {
+  /** People: thread list senders (`span.zF` / `span.yP`), thread senders (`span.gD`), recipients (`span.g2`), old compose chips (`span.vN`). */
+  person: 'span[email], span[data-hovercard-id]',
+  /** The rep: `<span email="…" name="me">me</span>`. */
+  me: '[name="me"]',
+  /** Hidden accessibility copy of a thread list row's senders. */
+  accessibilityCopy: 'afn',
+  /** The address written again as text beside a sender (`<ann@acme.io>`). */
+  addressBeside: 'span.go',
+  /** Avatars carrying the address in `jid` / `data-hovercard-id`. */
+  avatar: 'img.ajn, img[jid], img[data-hovercard-id]',
+  /** A collapsed message (or the collapsed "older messages" bar) of a long thread. */
+  collapsed: '.kv, .kQ, .kx',
+  /** Parts of a message a collapsed message does not show: recipients and body. */
+  collapsedHides: 'span.hb, div.ii, div.a3s',
+  /** Message bodies. */
+  body: 'div.a3s',
+  bodyMailto: 'div.a3s a[href^="mailto:" i]',
+  /** Compose recipient chips (current layout), and the field they belong to. */
+  composeChip: ':is(div[name="to"], div[name="cc"], div[name="bcc"]) [role="option"][data-hovercard-id]',
+  composeField: 'div[name]',
+  /** Compose recipient chips (older layout): `.vR` holding `span.vN[email]` and a hidden input `Name <a@b.com>`. */
+  oldChip: '.vR',
+  oldChipName: 'span.vN',
+  oldChipInput: 'input[type="hidden"]:is([name="to"], [name="cc"], [name="bcc"])',
+  /** The account button in the top bar: `aria-label="Google Account: Sam Ortiz (sam@seller.example)"`. */
+  account: 'a[aria-label*="@"][href*="accounts.google.com"], [aria-label^="Google Account"][aria-label*="@"]',
+} as const;
+const S = GMAIL_SELECTORS;
+
+function hidden(el: Element): boolean {
+  if (el.classList.contains(S.accessibilityCopy)) return true;
+  return el.matches(S.collapsedHides) && el.closest(S.collapsed) !== null;
+}
+
+function personName(el: Element): string | null {
+  const n = el.getAttribute('name') ?? el.getAttribute('data-name');
+  if (n && n !== 'me' && !n.includes('@')) return n;
+  const t = (el.textContent ?? '').trim();
+  return t && !t.includes('@') ? t : null;
+}
+
+function findChips(ctx: FindContext): void {
+  for (const chip of queryRoots(ctx.roots, S.composeChip)) {
+    if (ctx.c.full) return;
+    const email =
+      normaliseEmail(chip.getAttribute('data-hovercard-id')) ??
+      findEmails(`${chip.getAttribute('aria-label') ?? ''} ${chip.getAttribute('title') ?? ''} ${chip.textContent ?? ''}`)[0]?.email ??
+      null;
+    if (!email) continue;
+    ctx.c.scanned++;
+    if (!ctx.vis.visible(chip)) continue;
+    const name = chip.getAttribute('data-name');
+    if (!ctx.c.add(email, name && !name.includes('@') ? name : null, chip)) return;
+  }
+  for (const chip of queryRoots(ctx.roots, S.oldChip)) {
+    if (ctx.c.full) return;
+    const span = chip.querySelector(S.oldChipName);
+    if (span && normaliseEmail(span.getAttribute('email'))) continue; // a person span: found with the others
+    const input = chip.querySelector(S.oldChipInput) as HTMLInputElement | null;
+    const parsed = parseAddressList(input?.value)[0];
+    if (!parsed) continue;
+    ctx.c.scanned++;
+    const anchor = span ?? chip;
+    if (!ctx.vis.visible(anchor)) continue;
+    if (!ctx.c.add(parsed.email, parsed.name ?? personName(anchor), anchor)) return;
+  }
+}
+
+function findPeople(ctx: FindContext): void {
+  for (const el of queryRoots(ctx.roots, S.person)) {
+    if (ctx.c.full) return;
+    if (el.matches(S.me) || el.matches(S.addressBeside) || el.matches(S.avatar)) continue;
+    const email = normaliseEmail(el.getAttribute('email')) ?? normaliseEmail(el.getAttribute('data-hovercard-id'));
+    if (!email) continue; // e.g. a person id in data-hovercard-id
+    ctx.c.scanned++;
+    if (el.closest(S.composeChip) || closestDeep(el, '[contenteditable]:not([contenteditable="false"]), [role="textbox"]')) continue;
+    if (!ctx.vis.visible(el)) continue;
+    if (!ctx.c.add(email, personName(el), el)) return;
+  }
+}
+
+function findBodies(ctx: FindContext & { root: ParentNode }): void {
+  findMailto(ctx, S.bodyMailto);
+  if (ctx.c.full) return;
+  const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
+  const inside = rootEl?.closest(S.body);
+  const bodies = inside ? [rootEl!] : queryRoots(ctx.roots, S.body).filter((b) => !ctx.vis.hiddenChain(b));
+  findText(ctx, bodies);
+}
+
+export const gmail = defineAdapter({
+  id: 'gmail',
+  watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'email', 'data-hovercard-id'],
+  hidden,
+  find(ctx) {
+    const c = { ...ctx, skip: `${S.addressBeside}, ${S.me}, .${S.accessibilityCopy}` };
+    findChips(c);
+    if (!ctx.c.full) findPeople(c);
+    if (!ctx.c.full) findBodies(c);
+  },
+  ownEmails(doc) {
+    const own = emailsAt(doc, `span${S.me}[email]`, ['email']);
+    for (const e of emailsAt(doc, S.account, ['aria-label'])) if (!own.includes(e)) own.push(e);
+    // The tab title reads "Inbox (3) - sam@seller.example - Gmail": the last address is the account.
+    const inTitle = findEmails(doc.title ?? '');
+    const last = inTitle[inTitle.length - 1]?.email;
+    if (last && !own.includes(last)) own.push(last);
+    return own;
+  },
+});

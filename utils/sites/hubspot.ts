@@ -1,0 +1,116 @@
+/**
+ * HubSpot (app.hubspot.com, app-eu1.hubspot.com): the contact record's email property, associated
+ * contacts, and list views whose rows load as the user scrolls. Class names are styled-components
+ * hashes, so this adapter reads `data-selenium-test` / `data-test-id` and roles only.
+ *
+ * Hidden tab content stays in the DOM: a `[role=tabpanel]` whose tab is not selected is skipped.
+ */
+import { findEmails } from '../email';
+import { BUILTIN_SITES } from './hosts';
+import { closestDeep, defineAdapter, EDITABLE, findText, queryRoots, textName, type FindContext } from './dom';
+
+export const HUBSPOT_HOSTS = BUILTIN_SITES.find((s) => s.id === 'hubspot')!;
+
+/** Every selector the HubSpot adapter relies on. */
+export const HUBSPOT_SELECTORS = {
+  /** The record's email property (read mode): the address is in nested spans. */
+  emailProperty: '[data-selenium-test="property-input-email"]',
+  /** The record's name in the highlight card. */
+  recordName: '[data-selenium-test="highlightTitle"]',
+  /** An associated contact's card: its title link (name); the address is text in the card. */
+  chickletLink: '[data-selenium-test="contact-chicklet-title-link"]',
+  /** List view rows (added as the user scrolls), and the record link in a row. */
+  listRow: 'tr[data-test-id^="row-"]',
+  rowName: 'a[href*="/record/"]',
+  /** Tabs and their panels. */
+  tabPanel: 'tabpanel',
+  tabFor: '[role="tab"][aria-controls]',
+} as const;
+const S = HUBSPOT_SELECTORS;
+
+function hidden(el: Element): boolean {
+  if (el.getAttribute('role') !== S.tabPanel || !el.id) return false;
+  for (const tab of el.ownerDocument.querySelectorAll(S.tabFor)) {
+    if (tab.getAttribute('aria-controls') === el.id) return tab.getAttribute('aria-selected') === 'false';
+  }
+  return false;
+}
+
+function recordName(doc: Document): string | null {
+  return textName(doc.querySelector(S.recordName));
+}
+
+/** The card around a chicklet link: the nearest ancestor with an address in its text, holding no other chicklet. */
+function chickletCard(link: Element): { card: Element; email: string } | null {
+  let box = link.parentElement;
+  for (let i = 0; box && i < 5; i++, box = box.parentElement) {
+    if (box.querySelectorAll(S.chickletLink).length > 1) return null;
+    const found = findEmails(box.textContent ?? '');
+    if (found.length) return { card: box, email: found[0].email };
+  }
+  return null;
+}
+
+function findChicklets(ctx: FindContext): void {
+  for (const link of queryRoots(ctx.roots, S.chickletLink)) {
+    if (ctx.c.full) return;
+    const hit = chickletCard(link);
+    if (!hit) continue;
+    ctx.c.scanned++;
+    if (!ctx.vis.visible(link)) continue;
+    if (!ctx.c.add(hit.email, textName(link), link, hit.card)) return;
+  }
+}
+
+function findProperties(ctx: FindContext): void {
+  const props = queryRoots(ctx.roots, S.emailProperty);
+  if (!props.length) return;
+  const name = recordName(ctx.doc);
+  for (const prop of props) {
+    if (ctx.c.full) return;
+    const walker = ctx.doc.createTreeWalker(prop, 4);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const found = findEmails((n as Text).data);
+      if (!found.length) continue;
+      ctx.c.scanned++;
+      const parent = n.parentElement;
+      if (!parent || closestDeep(parent, EDITABLE) || !ctx.vis.visible(n)) break;
+      // The badge goes after the property's own child holding the address, outside the truncating spans.
+      let anchor: Node = n;
+      while (anchor.parentNode && anchor.parentNode !== prop) anchor = anchor.parentNode;
+      if (!ctx.c.add(found[0].email, name, anchor, prop)) return;
+      break;
+    }
+  }
+}
+
+function findRows(ctx: FindContext & { root: ParentNode }): void {
+  const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
+  const inRow = rootEl?.closest(S.listRow);
+  const rows = inRow ? [rootEl!] : queryRoots(ctx.roots, S.listRow).filter((r) => !ctx.vis.hiddenChain(r));
+  if (!rows.length) return;
+  const nameFor = (el: Element): string | null => {
+    const row = el.closest(S.listRow);
+    return row ? textName(row.querySelector(S.rowName)) : null;
+  };
+  // The badge goes after the cell's own child holding the address, outside the truncating spans.
+  const liftAnchor = (p: Element): Element | null => {
+    const cell = p.closest('td');
+    if (!cell || p === cell) return null;
+    let a = p;
+    while (a.parentElement && a.parentElement !== cell) a = a.parentElement;
+    return a;
+  };
+  findText({ ...ctx, nameFor, liftAnchor }, rows);
+}
+
+export const hubspot = defineAdapter({
+  id: 'hubspot',
+  watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'aria-selected'],
+  hidden,
+  find(ctx) {
+    findProperties(ctx);
+    if (!ctx.c.full) findChicklets(ctx);
+    if (!ctx.c.full) findRows(ctx);
+  },
+});

@@ -1,0 +1,44 @@
+/**
+ * Pipedrive (*.pipedrive.com): person, lead and deal pages and lists. Class names are hashed; hooks
+ * are `data-testid` attributes. Emails show as mailto links, or as text in the person's detail
+ * fields.
+ */
+import { BUILTIN_SITES } from './hosts';
+import { defineAdapter, findMailto, findText, queryRoots, textName } from './dom';
+
+export const PIPEDRIVE_HOSTS = BUILTIN_SITES.find((s) => s.id === 'pipedrive')!;
+
+/** Every selector the Pipedrive adapter relies on. */
+export const PIPEDRIVE_SELECTORS = {
+  mailto: 'a[href^="mailto:" i]',
+  /** Detail fields whose test id names an email (`email-field`, `person-email`, …). */
+  emailField: '[data-testid*="email" i]',
+  /** The person's name on a detail page. */
+  detailName: '[data-testid="header-title"], [data-testid="person-name"]',
+  /** A list row and its name link. */
+  row: '[data-testid="grid-row"], [role="row"]',
+  rowName: 'a[href*="/person/"]',
+} as const;
+const S = PIPEDRIVE_SELECTORS;
+
+function nameFor(el: Element): string | null {
+  const row = el.closest(S.row);
+  if (row) return textName(row.querySelector(S.rowName));
+  return textName(el.ownerDocument.querySelector(S.detailName)) ?? textName(el);
+}
+
+export const pipedrive = defineAdapter({
+  id: 'pipedrive',
+  watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'href'],
+  find(ctx) {
+    const c = { ...ctx, nameFor };
+    findMailto(c, S.mailto);
+    if (ctx.c.full) return;
+    const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
+    const inside = rootEl?.closest(S.emailField);
+    const fields = inside ? [rootEl!] : queryRoots(ctx.roots, S.emailField);
+    // Nested fields (a field inside a field) are walked once, from the outermost.
+    const outer = fields.filter((f) => !fields.some((o) => o !== f && o.contains(f)));
+    if (outer.length) findText(c, outer);
+  },
+});

@@ -1,0 +1,50 @@
+/**
+ * The contract between the site adapters (one file per site beside this one) and the overlay
+ * engine that calls them from the content script. Adapters only read the page: they never change
+ * the DOM, and they import nothing heavy (no zod, no Dexie), since they ship in the content script.
+ */
+import type { SiteId } from './hosts';
+
+export interface Mention {
+  /** Lower-cased, validated address. */
+  email: string;
+  /** The display name, when the page shows one beside the address. */
+  name: string | null;
+  /** The element (or Text node) the badge is inserted right after. */
+  anchor: Node;
+  /**
+   * For a Text anchor: where the address sits in the node's text (UTF-16 offsets). The engine may
+   * split the text node at `textRange[1]` to put the badge right after the address.
+   */
+  textRange?: [number, number];
+}
+
+export interface ScanResult {
+  /** Visible mentions in document order per selector group, at most `limit` of them. */
+  mentions: Mention[];
+  /** Address candidates looked at (valid addresses found, visible or not, before de-duplication). */
+  scanned: number;
+  /** True when more visible mentions were found than `limit` allows: the rest were skipped. */
+  capped: boolean;
+}
+
+export interface ScanOptions {
+  /** At most this many mentions per scan (default: no cap). */
+  limit?: number;
+}
+
+export interface SiteAdapter {
+  id: SiteId;
+  /**
+   * Pure: finds the visible mentions inside `root` (the document or an added subtree, which is
+   * itself included). Never returns hidden copies, avatars, the same contact twice for a name and
+   * its address beside it, things inside hidden views, or what the user is typing.
+   */
+  scan(root: ParentNode, doc: Document, opts?: ScanOptions): ScanResult;
+  /** The rep's own addresses visible on the page (e.g. Gmail `name="me"` spans, account chip). */
+  ownEmails(doc: Document): string[];
+  /** Attribute names whose change can show or hide contacts; the engine observes them. */
+  watchedAttributes: string[];
+  /** Whether a previously found anchor is still a visible mention (after attribute mutations, view switches). */
+  isStillVisible(anchor: Node, doc: Document): boolean;
+}
