@@ -92,10 +92,19 @@ export function cleanMapping(mapping: Record<string, string | undefined>): Colum
   return out;
 }
 
+/**
+ * The mapping saved for files of this shape, with its headers as this file writes them (the
+ * shape ignores case and order), or null.
+ */
 export async function loadSavedMapping(db: UnisonDB, headers: string[]): Promise<{ mapping: ColumnMapping; savedAt: string } | null> {
   const saved = await db.mappings.get(headerSignature(headers));
   if (!saved) return null;
-  const mapping = cleanMapping(saved.mapping);
+  const byLower = new Map(headers.map((h) => [h.trim().toLowerCase(), h]));
+  const mapping: ColumnMapping = {};
+  for (const [field, header] of Object.entries(cleanMapping(saved.mapping))) {
+    const here = byLower.get(header.trim().toLowerCase());
+    if (here) mapping[field as CanonicalField] = here;
+  }
   if (checkMapping(headers, mapping)) return null;
   return { mapping, savedAt: saved.savedAt };
 }

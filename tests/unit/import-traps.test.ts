@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeBytes, prepareText, type Prepared } from '@/utils/import';
+import { countLineBreaks, streamCsv } from '@/utils/import/csv';
+import { parseDate } from '@/utils/import/dates';
+
+const DIR = join(process.cwd(), 'tests/fixtures/campaign-data');
+const bytes = (f: string) => readFileSync(join(DIR, f));
+const traps = JSON.parse(readFileSync(join(DIR, 'traps.json'), 'utf8')) as Record<string, { error?: string; issues?: Array<{ line: number; column: string }> }>;
+
+/** Decodes and prepares a file as the options page does; a decode error becomes a failed result. */
+async function prepareBytes(data: Uint8Array, fileName: string): Promise<Prepared> {
+  const decoded = decodeBytes(data);
+  if (!decoded.ok) return { kind: 'failed', fileName, error: decoded.error };
+  return prepareText(null, decoded.text, { fileName, encoding: decoded.encoding });
+}
+
+describe('trap files (traps.json, used by the end-to-end test)', () => {
+  for (const [file, want] of Object.entries(traps)) {
+    if (!want.error) continue;
+    it(`${file}: ${want.error}`, async () => {
+      const p = await prepareBytes(bytes(file), file);
+      expect(p.kind).toBe('failed');
+      expect(p.kind === 'failed' && p.error.startsWith(want.error!)).toBe(true);
+    });
+  }
+
+  it('bad-rows.csv: reports each bad row by physical line and column, keeps the valid rows', async () => {
+    const p = await prepareBytes(bytes('bad-rows.csv'), 'bad-rows.csv');
+    expect(p.kind).toBe('ready');
+    if (p.kind !== 'ready') return;
+    expect(p.issues.map((i) => ({ line: i.line, column: i.column }))).toEqual(traps['bad-rows.csv'].issues);
+    expect(p.issues.map((i) => i.message)).toEqual([
+      '“raj.patel(at)globex.com” is not a valid email address',
+      'unreadable date “31/31/2026”',
+      'no email address',
+    ]);
+    expect(p.stats).toEqual({ rows: 6, invalidRows: 3 });
+    expect([...p.data.leads.keys()].sort()).toEqual(['ann@acme.io', 'maria.gonzalez@initech.io', 'raj.patel@globex.com']);
+    // the row after the quoted line break is line 6, and its content title kept the break
+    expect(p.data.content.get('how-initech-cut-close-time-by-40')?.title).toBe('How Initech cut\nclose time by 40%');
+  });
+});
+
+describe('encodings and file kinds', () => {
+  it('UTF-8 with BOM: the BOM is not part of the first header', async () => {
+    const p = await prepareBytes(bytes('bom.csv'), 'bom.csv');
+    expect(p.kind === 'ready' && p.format).toBe('canonical');
+    expect(p.kind === 'ready' && p.data.leads.get('ann@acme.io')?.name).toBe('Ann Lee');
+  });
+
+  it('UTF-16LE with BOM (Excel "Unicode text", tabs) is decoded', async () => {
+    const decoded = decodeBytes(bytes('utf16le.csv'));
+    expect(decoded).toMatchObject({ ok: true, encoding: 'utf-16le' });
+    const p = await prepareBytes(bytes('utf16le.csv'), 'utf16le.csv');
+    expect(p.kind === 'ready' && p.data.leads.get('juergen.weiss@kraftwerk.example')).toEqual({
+      email: 'juergen.weiss@kraftwerk.example',
+      name: 'Jürgen Weiß',
+      company: 'Kraftwerk Müller GmbH',
+      title: 'Leiter Einkauf',
+    });
+  });
+
+  it('UTF-16BE with BOM, and UTF-16LE without BOM, are decoded', () => {
+    const text = 'email,campaign\r\nann@acme.io,Q3 ROI webinar\r\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le);
+    be.swap16();
+    expect(decodeBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toEqual({ ok: true, text, encoding: 'utf-16be' });
+    expect(decodeBytes(le)).toEqual({ ok: true, text, encoding: 'utf-16le' });
+    expect(decodeBytes(be)).toEqual({ ok: true, text, encoding: 'utf-16be' });
+  });
+
+  it('Windows-1252 (not valid UTF-8) is read as such', () => {
+    const bytes1252 = Buffer.from('email,name\nj@kraftwerk.example,J\xfcrgen Wei\xdf\n', 'latin1');
+    expect(decodeBytes(bytes1252)).toEqual({ ok: true, text: 'email,name\nj@kraftwerk.example,Jürgen Weiß\n', encoding: 'windows-1252' });
+  });
+
+  it('refuses binary files with a clear message', () => {
+    const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]);
+    expect(decodeBytes(zip)).toMatchObject({ ok: false, error: expect.stringContaining('Excel workbook (.xlsx)') });
+    expect(decodeBytes(Buffer.from('%PDF-1.7\n%âãÏÓ\n'))).toMatchObject({ ok: false, error: 'This is not a CSV or JSON file: it looks like a PDF document.' });
+    const noise = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256));
+    expect(decodeBytes(noise)).toMatchObject({ ok: false, error: expect.stringMatching(/^This is not a CSV or JSON file/) });
+    expect(decodeBytes(new Uint8Array(0))).toEqual({ ok: false, error: 'The file is empty.' });
+    expect(decodeBytes(Buffer.from('\ufeff \r\n\r\n'))).toEqual({ ok: false, error: 'The file is empty.' });
+  });
+
+  it('a 10 MB single line gets a clear message, quickly', async () => {
+    const line = 'x'.repeat(10 * 1024 * 1024);
+    const t0 = performance.now();
+    const p = await prepareText(null, line, { fileName: 'one-line.csv' });
+    expect(p).toEqual({
+      kind: 'failed',
+      fileName: 'one-line.csv',
+      error: 'The file is a single line of 10.0 MB with no line break: it is not a CSV export (one header row, then one row per lead or touch), nor Unison JSON.',
+    });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    // the same line with a header that long, then rows
+    const p2 = await prepareText(null, `${'a,'.repeat(600_000)}\nann@acme.io\n`, { fileName: 'wide.csv' });
+    expect(p2.kind === 'failed' && p2.error).toMatch(/^The first line of the file is longer than 1\.0 MB/);
+  });
+
+  it('a 10 MB single line of valid JSON is fine (JSON needs no line breaks)', async () => {
+    const leads = Array.from({ length: 60_000 }, (_, i) => ({ email: `lead${i}@bulk.example`, name: `Lead number ${i} with a long name`, company: 'Bulk Company Incorporated' }));
+    const text = JSON.stringify({ schema: 'unison.campaign-data/1', leads });
+    expect(text.length).toBeGreaterThan(5_000_000);
+    const p = await prepareText(null, text, { fileName: 'big.json' });
+    expect(p.kind === 'ready' && p.data.leads.size).toBe(60_000);
+  });
+
+  it('JSON that is broken or not Unison data', async () => {
+    const fail = async (text: string) => {
+      const p = await prepareText(null, text, { fileName: 'x.json' });
+      return p.kind === 'failed' ? p.error : `not failed: ${p.kind}`;
+    };
+    expect(await fail('{"schema": "unison.campaign-data/1", "leads": [')).toMatch(/^The JSON could not be read: /);
+    expect(await fail('{"leads": []}')).toBe('This JSON file is not Unison campaign data: it needs "schema": "unison.campaign-data/1".');
+    expect(await fail('{"schema": "acme/2", "leads": []}')).toBe('This JSON file is not Unison campaign data: it needs "schema": "unison.campaign-data/1" (found "acme/2").');
+    expect(await fail('{"schema": "unison.campaign-data/1", "leads": {}}')).toMatch(/^This JSON file does not fit unison\.campaign-data\/1: leads: /);
+    expect(await fail('[1, 2]')).toMatch(/not Unison campaign data/);
+  });
+
+  it('JSON entries in error are reported by path; the others are kept', async () => {
+    const text = JSON.stringify({
+      schema: 'unison.campaign-data/1',
+      campaigns: [{ id: 'ok', name: 'OK' }, { name: 'no id' }],
+      leads: [
+        { email: 'ann@acme.io', touches: [{ campaignId: 'ok', at: '2026-07-14' }] },
+        { email: 'not-an-address' },
+        { email: 'raj.patel@globex.com', touches: [{ campaignId: 'ok', at: 'last tuesday' }] },
+        { email: 'li.wei@umbrella.co', touches: [{ kind: 'sometimes' }] },
+      ],
+    });
+    const p = await prepareText(null, text, { fileName: 'x.json' });
+    expect(p.kind).toBe('ready');
+    if (p.kind !== 'ready') return;
+    expect(p.issues.map((i) => `${i.column}: ${i.message}`)).toEqual([
+      expect.stringMatching(/^campaigns\[1\]\.id: /),
+      'leads[1].email: “not-an-address” is not a valid email address',
+      'leads[2].touches[0].at: unreadable date “last tuesday”',
+      expect.stringMatching(/^leads\[3\]\.touches\[0\]\.kind: /),
+    ]);
+    expect([...p.data.leads.keys()]).toEqual(['ann@acme.io']);
+    expect(p.stats).toEqual({ rows: 4, invalidRows: 3 });
+  });
+});
+
+describe('line numbers', () => {
+  it('count CRLF, LF and lone CR as one break each', () => {
+    expect(countLineBreaks('a\r\nb\nc\rd', 0, 9)).toBe(3);
+  });
+
+  it('stay exact across chunk boundaries, with quoted line breaks, blank lines and CRLF', async () => {
+    const lines = ['h1,h2'];
+    const expectedLines: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      if (i % 7 === 0) {
+        expectedLines.push(lines.length + 1);
+        lines.push(`r${i},"multi`, `line ${i}"`);
+      } else if (i % 11 === 0) {
+        lines.push('');
+      } else {
+        expectedLines.push(lines.length + 1);
+        lines.push(`r${i},v${i}`);
+      }
+    }
+    const text = lines.join('\r\n');
+    const seen: number[] = [];
+    await streamCsv(text, {
+      delimiter: ',',
+      chunkSize: 64, // many tiny chunks: rows are cut across chunks all the time
+      onRow: (fields, line) => {
+        if (fields.some((f) => f !== '')) seen.push(line);
+      },
+    });
+    expect(seen).toEqual(expectedLines);
+  });
+
+  it('name the row of an unclosed quote', async () => {
+    const text = 'email,campaign\nann@acme.io,Q3\nraj.patel@globex.com,"never closed\nli.wei@umbrella.co,RevOps\n';
+    const p = await prepareText(null, text, { fileName: 'q.csv' });
+    expect(p.kind === 'ready' && p.issues).toEqual([{ line: 3, column: 'email', message: 'a quoted cell is not closed' }]);
+  });
+});
+
+describe('dates', () => {
+  it('reads the formats of the contract into ISO', () => {
+    expect(parseDate('2026-07-14')).toBe('2026-07-14');
+    expect(parseDate('2026-07-14T10:00:00Z')).toBe('2026-07-14T10:00:00.000Z');
+    expect(parseDate('2026-07-14T10:00:00.123+02:00')).toBe('2026-07-14T08:00:00.123Z');
+    expect(parseDate('2026-07-14T10:00')).toBe('2026-07-14T10:00:00.000Z');
+    expect(parseDate('2026-07-14 10:00')).toBe('2026-07-14T10:00:00.000Z');
+    expect(parseDate('2026-07-14 10:00:59')).toBe('2026-07-14T10:00:59.000Z');
+    expect(parseDate('07/14/2026')).toBe('2026-07-14');
+    expect(parseDate('7/4/2026')).toBe('2026-07-04');
+    expect(parseDate('7/14/2026 3:05 PM')).toBe('2026-07-14T15:05:00.000Z');
+    expect(parseDate('7/14/2026 12:05 AM')).toBe('2026-07-14T00:05:00.000Z');
+    expect(parseDate('14.07.2026')).toBe('2026-07-14');
+    expect(parseDate('14.07.2026 10:00')).toBe('2026-07-14T10:00:00.000Z');
+    expect(parseDate('2026/07/14')).toBe('2026-07-14');
+    expect(parseDate('1784023200000')).toBe('2026-07-14T10:00:00.000Z');
+    expect(parseDate('1784023200')).toBe('2026-07-14T10:00:00.000Z');
+    expect(parseDate('  ')).toBeUndefined();
+  });
+
+  it('refuses what is not a real date', () => {
+    for (const bad of ['31/31/2026', '2026-02-30', '02/30/2026', '30.02.2026', '2026-13-01', '2026-07-14 25:00', '7/14/2026 13:00 PM', 'next week', '14-07-2026', '2026-07-14T10:00+25:00', '12345']) {
+      expect(parseDate(bad), bad).toBeNull();
+    }
+  });
+});
