@@ -67,6 +67,18 @@ export async function handleMessage(message: unknown, sender: MessageSender | un
   return respond(req, from, settings, deps);
 }
 
+/**
+ * Tells open tabs about new answers without holding up the reply: the click is saved already,
+ * and a tab that is slow to answer (or gone) must neither delay nor fail it.
+ */
+function tellTabs(deps: RouterDeps, email: string, answers: unknown): void {
+  try {
+    void deps.broadcast?.(email, answers).catch(() => undefined);
+  } catch {
+    // Nothing to undo: the event is stored.
+  }
+}
+
 async function respond(req: UnisonRequest, from: SenderKind, settings: Settings, deps: RouterDeps): Promise<UnisonResponse> {
   const db = deps.db();
   const now = deps.now?.() ?? new Date();
@@ -83,21 +95,21 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
     case 'feedback': {
       const event = await recordFeedback(db, req.input, { rep, site: from.site, now });
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
-      if (event.leadEmail) await deps.broadcast?.(event.leadEmail, answers);
+      if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
       const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
       return { type: 'feedback', ok: true, event: wire, answers };
     }
     case 'undo': {
       const removed = await undoFeedback(db, req.id, now);
       const answers = removed?.leadEmail ? await answersFor(db, removed.leadEmail) : {};
-      if (removed?.leadEmail) await deps.broadcast?.(removed.leadEmail, answers);
+      if (removed?.leadEmail) tellTabs(deps, removed.leadEmail, answers);
       return { type: 'undo', ok: !!removed, answers };
     }
     case 'note': {
       const event = await addNote(db, req.id, req.note, { rep, site: from.site, now });
       if (!event) return { type: 'note', ok: false, answers: {} };
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
-      if (event.leadEmail) await deps.broadcast?.(event.leadEmail, answers);
+      if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
       const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
       return { type: 'note', ok: true, event: wire, answers };
     }

@@ -345,6 +345,24 @@ describe('router: accepts', () => {
     expect(broadcasts).toEqual([{ email: 'ann@acme.io', answers: res.answers }]);
   });
 
+  it('answers a saved click even when telling the tabs fails or hangs', async () => {
+    const failing = deps({
+      broadcast: async () => {
+        throw new Error('No tab answered');
+      },
+    });
+    expect(await handleMessage(goodClick, tabSender(GMAIL), failing)).toMatchObject({ type: 'feedback', ok: true });
+    const throwing = deps({
+      broadcast: () => {
+        throw new Error('tabs API gone');
+      },
+    });
+    expect(await handleMessage(goodClick, tabSender(GMAIL), throwing)).toMatchObject({ type: 'feedback', ok: true });
+    const hanging = deps({ broadcast: () => new Promise<void>(() => undefined) });
+    expect(await handleMessage(goodClick, tabSender(GMAIL), hanging)).toMatchObject({ type: 'feedback', ok: true });
+    expect(await db.feedback.count()).toBe(3);
+  });
+
   it('a content request from the popup about no particular lead, stamped "popup"', async () => {
     const res = await handleMessage(
       { type: 'feedback', input: { type: 'content_request', value: 'requested', leadEmail: null, product: ' Forecasting ', format: 'one_pager', note: 'For CFOs' } },
