@@ -1,0 +1,273 @@
+// Page cost: main-thread time, long tasks and JS heap on large host pages, in Chromium, for
+//   plain    the page alone (a browser without the extension)
+//   unison   the page with the built extension (its content script in an isolated world)
+//   naive    the page alone plus the naive baseline scanner injected into it
+//   linkify  the page alone plus the linkifyjs baseline scanner injected into it
+// Phases, on the same page one after another: the initial scan (until the count of badges or
+// markers stops changing), a mutation burst (50 rows added), an in-page navigation (URL change
+// and the main view rebuilt in place).
+//
+// Main-thread time is the renderer's `TaskDuration` (all tasks of the page's main thread, every
+// world: page scripts, content scripts, style, layout) from the DevTools protocol's
+// Performance.getMetrics, read at the end of each phase and differenced. For the initial phase the
+// counters start with the document (they are per document), so it covers the page's own load too;
+// what a scanner costs is its run's figure minus the `plain` run's figure of the same round.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { blockExternalNetwork, routeHtml } from '../tests/e2e/lib/routes.mjs';
+import { chromiumArgs, makeProfileDir, removeProfileDir, requireChromium } from '../scripts/lib/chromium.mjs';
+import { bundle } from './lib/esbuild.mjs';
+import { BENCH } from './lib/paths.mjs';
+import { summarize, median } from './lib/stats.mjs';
+
+export const VARIANTS = ['plain', 'unison', 'naive', 'linkify'];
+export const PHASES = ['initial', 'burst', 'navigate'];
+
+/** Installed before any page script: collects long tasks (> 50 ms) of the page's event loop. */
+const INSTRUMENT = `(() => {
+  window.__benchLong = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchLong.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+})();`;
+
+/** The baseline scanners as page scripts (linkify bundled), each named for traces and errors. */
+export async function baselineScripts() {
+  const naive = readFileSync(join(BENCH, 'baselines', 'naive-scanner.js'), 'utf8');
+  const linkify = await bundle(join(BENCH, 'baselines', 'linkify-scanner.js'));
+  return {
+    naive: `${naive}\n//# sourceURL=bench-naive-scanner.js`,
+    linkify: `${linkify}\n//# sourceURL=bench-linkify-scanner.js`,
+  };
+}
+
+/** A browser on a fresh profile without the extension, with the same flags otherwise. */
+export async function launchPlain() {
+  const profile = makeProfileDir('unison-bench-plain-');
+  const args = chromiumArgs('/nonexistent', { headless: false }).filter((a) => !a.includes('extension'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: requireChromium(),
+    headless: true,
+    args,
+    viewport: { width: 1280, height: 800 },
+  });
+  await blockExternalNetwork(context);
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => undefined);
+      removeProfileDir(profile);
+    },
+  };
+}
+
+/** Serves every fixture page on its real host name in `context`. */
+export async function routePages(context, pages) {
+  for (const p of Object.values(pages)) {
+    const html = readFileSync(p.file, 'utf8');
+    await routeHtml(context, p.routePattern, html);
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  const m = Object.fromEntries(list.map((x) => [x.name, x.value]));
+  return { task: m.TaskDuration * 1000, script: m.ScriptDuration * 1000, layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000, heap: m.JSHeapUsedSize, nodes: m.Nodes };
+}
+
+function counterFor(variant) {
+  if (variant === 'unison') return () => document.getElementsByTagName('unison-badge').length;
+  if (variant === 'plain') return () => 0;
+  return () => (window.__benchScanner ? window.__benchScanner.count() : -1);
+}
+
+/**
+ * Waits until the count of badges (or markers) has not changed for `quiet` ms, and at least
+ * `min` ms have passed. Returns the final count and when it last changed (ms after `t0`).
+ */
+async function settle(page, variant, { min, quiet, timeout = 45_000 }) {
+  const count = counterFor(variant);
+  const t0 = Date.now();
+  let last = await page.evaluate(count);
+  let changedAt = 0;
+  for (;;) {
+    await sleep(150);
+    const now = Date.now() - t0;
+    const c = await page.evaluate(count);
+    if (c !== last) {
+      last = c;
+      changedAt = now;
+    }
+    if (now - changedAt >= quiet && now >= min) return { count: last, lastChangeMs: changedAt };
+    if (now > timeout) return { count: last, lastChangeMs: changedAt, timedOut: true };
+  }
+}
+
+function longTasksBetween(list, from, to) {
+  const inside = list.filter(([start]) => start >= from && start < to);
+  return { count: inside.length, total: inside.reduce((a, [, d]) => a + d, 0), max: inside.reduce((a, [, d]) => Math.max(a, d), 0) };
+}
+
+async function heapAfterGc(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+}
+
+/**
+ * One page, one variant, all three phases.
+ * @returns {Promise<object>} per phase: task, script, layout (ms), long tasks, count; heap (bytes)
+ */
+export async function measureOnce(context, fixture, variant, { scripts, settleOpts, known }) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.addInitScript(INSTRUMENT);
+    if (variant === 'naive' || variant === 'linkify') await page.addInitScript(scripts[variant]);
+    const cdp = await context.newCDPSession(page);
+    // Thread ticks: CPU time of the main thread, so time the (shared) machine gave to other
+    // processes is not counted as the page's.
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    await page.goto(fixture.url, { waitUntil: 'load', timeout: 60_000 });
+    const s0 = await settle(page, variant, settleOpts.initial);
+    const m0 = await metrics(cdp);
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, now: performance.now(), long: window.__benchLong };
+    });
+    const out = {
+      initial: {
+        task: m0.task,
+        script: m0.script,
+        layout: m0.layout,
+        count: s0.count,
+        settledMs: s0.lastChangeMs,
+        timedOut: !!s0.timedOut,
+        // Long tasks after DOMContentLoaded: a content script runs at document_idle, after it;
+        // the page's own parsing comes before it and is the same for every variant.
+        long: longTasksBetween(timing.long, timing.dcl, timing.now),
+        longAll: longTasksBetween(timing.long, 0, timing.now),
+      },
+    };
+    if (variant === 'unison' && known) {
+      const emails = await page.$$eval('unison-badge', (els) => els.map((el) => el.getAttribute('data-unison-email')));
+      out.initial.unexpected = emails.filter((e) => !known.has(e));
+      out.initial.distinct = new Set(emails).size;
+    }
+    out.heap = await heapAfterGc(cdp);
+    out.nodes = m0.nodes;
+    for (const [phase, action] of [
+      ['burst', () => window.__bench.burst()],
+      ['navigate', () => window.__bench.navigate()],
+    ]) {
+      const before = await metrics(cdp);
+      const t0 = await page.evaluate(() => performance.now());
+      await page.evaluate(action);
+      const s = await settle(page, variant, settleOpts.later);
+      const after = await metrics(cdp);
+      const t1 = await page.evaluate(() => ({ now: performance.now(), long: window.__benchLong }));
+      out[phase] = {
+        task: after.task - before.task,
+        script: after.script - before.script,
+        layout: after.layout - before.layout,
+        count: s.count,
+        settledMs: s.lastChangeMs,
+        timedOut: !!s.timedOut,
+        long: longTasksBetween(t1.long, t0, t1.now),
+      };
+    }
+    out.heapEnd = await heapAfterGc(cdp);
+    out.errors = errors;
+    await cdp.detach().catch(() => undefined);
+    return out;
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Runs every page × variant `runs` times, interleaved (one round = every variant once per page,
+ * in a rotating order), so slow drifts of a shared machine hit all variants alike.
+ */
+export async function measurePageCost({ pages, runs, contexts, scripts, settleOpts, known, log = console.log }) {
+  const raw = {};
+  for (const id of Object.keys(pages)) raw[id] = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const [id, fixture] of Object.entries(pages)) {
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
+      for (const v of order) {
+        const ctx = v === 'unison' ? contexts.extension : contexts.plain;
+        const res = await measureOnce(ctx, fixture, v, { scripts, settleOpts, known });
+        raw[id][v].push(res);
+        log(
+          `  page ${id} run ${r + 1}/${runs} ${v.padEnd(7)} initial ${res.initial.task.toFixed(0)} ms (count ${res.initial.count}), ` +
+            `burst ${res.burst.task.toFixed(1)} ms (${res.burst.count}), navigate ${res.navigate.task.toFixed(1)} ms (${res.navigate.count}), heap ${(res.heap / 1024 / 1024).toFixed(1)} MB` +
+            (res.errors.length ? `, page errors: ${res.errors.slice(0, 2).join(' | ')}` : ''),
+        );
+      }
+    }
+  }
+  return { raw, summary: summarizePageCost(raw) };
+}
+
+/** Medians and spreads per page, variant and phase, and the paired extra cost of each scanner. */
+export function summarizePageCost(raw) {
+  const out = {};
+  for (const [id, byVariant] of Object.entries(raw)) {
+    const plain = byVariant.plain;
+    const page = { variants: {}, extra: {}, ratios: {} };
+    for (const v of VARIANTS) {
+      const runs = byVariant[v];
+      if (!runs.length) continue;
+      const vs = { heap: summarize(runs.map((x) => x.heap)), heapEnd: summarize(runs.map((x) => x.heapEnd)) };
+      for (const ph of PHASES) {
+        vs[ph] = {
+          task: summarize(runs.map((x) => x[ph].task)),
+          script: summarize(runs.map((x) => x[ph].script)),
+          layout: summarize(runs.map((x) => x[ph].layout)),
+          count: summarize(runs.map((x) => x[ph].count)),
+          settledMs: summarize(runs.map((x) => x[ph].settledMs)),
+          longCount: summarize(runs.map((x) => x[ph].long.count)),
+          longMax: summarize(runs.map((x) => x[ph].long.max)),
+          timedOut: runs.filter((x) => x[ph].timedOut).length,
+        };
+      }
+      if (v === 'unison') {
+        vs.unexpectedBadges = [...new Set(runs.flatMap((x) => x.initial.unexpected ?? []))];
+        vs.distinctLeads = summarize(runs.map((x) => x.initial.distinct ?? 0));
+      }
+      vs.pageErrors = [...new Set(runs.flatMap((x) => x.errors))];
+      page.variants[v] = vs;
+      if (v === 'plain') continue;
+      // Paired by round: this variant's run minus the plain run of the same round.
+      const extra = {};
+      for (const ph of PHASES) {
+        const n = Math.min(runs.length, plain.length);
+        const d = (key) => summarize(Array.from({ length: n }, (_, i) => runs[i][ph][key] - plain[i][ph][key]));
+        extra[ph] = { task: d('task'), script: d('script'), longCount: summarize(Array.from({ length: n }, (_, i) => runs[i][ph].long.count - plain[i][ph].long.count)) };
+      }
+      extra.heap = summarize(Array.from({ length: Math.min(runs.length, plain.length) }, (_, i) => runs[i].heap - plain[i].heap));
+      page.extra[v] = extra;
+    }
+    // Headline: Unison's extra main-thread time against each baseline's, per phase.
+    for (const b of ['naive', 'linkify']) {
+      if (!page.extra[b] || !page.extra.unison) continue;
+      page.ratios[b] = {};
+      for (const ph of PHASES) {
+        const u = page.extra.unison[ph].task.median;
+        const x = page.extra[b][ph].task.median;
+        page.ratios[b][ph] = u != null && x != null && u > 0 ? x / u : null;
+      }
+    }
+    out[id] = page;
+  }
+  return out;
+}
+
+export { median };

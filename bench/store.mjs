@@ -1,0 +1,279 @@
+// Store benchmarks, in Chromium with the built extension:
+// - lookup: 1,000 addresses (half of them known) sent from the options page as
+//   `{type: 'lookup', emails}` with chrome.runtime.sendMessage; the time is the round trip
+//   (messaging, the background's validation, the Dexie reads), with 1,000 / 10,000 / 100,000
+//   leads stored;
+// - import: a canonical CSV of 10,000 and 100,000 rows through the options page's
+//   `Campaign data file` input, until the status says `Imported N leads`;
+// - export: 100,000 feedback events through the options page's `Export CSV` / `Export JSON`
+//   buttons, until the browser starts the download;
+// - click-to-saved: on a host page, a click on `Good lead` in a lead's card until that button is
+//   `aria-pressed="true"` (the background has stored the event and answered);
+// - sync: 10,000 pending events to a loopback receiver, from `Sync now` until the receiver holds
+//   them all.
+import { statSync } from 'node:fs';
+import { startReceiver } from '../tests/support/receiver.mjs';
+import { clearStores, countStore, ensureDatabase, importCampaignFile, optionsSection, seedFeedback, seedLeads, seededEmail, waitForStatus } from './lib/ext.mjs';
+import { summarize, median } from './lib/stats.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------
+// Lookup
+
+/**
+ * @param {import('playwright-core').Page} options  an options page of the extension
+ * @param {{ sizes: number[], rounds: number, perRound: number, batch?: number }} opts
+ */
+export async function benchLookup(options, { sizes, rounds, perRound, batch = 1000, log = console.log }) {
+  await ensureDatabase(options);
+  const out = {};
+  // The floor: a `hello` round trip (messaging, sender check, settings read; no store access).
+  const hello = await options.evaluate(async (n) => {
+    const times = [];
+    for (let i = 0; i <= n; i++) {
+      const t0 = performance.now();
+      await chrome.runtime.sendMessage({ type: 'hello' });
+      if (i > 0) times.push(performance.now() - t0);
+    }
+    return times;
+  }, Math.max(5, perRound));
+  out.helloRoundTrip = summarize(hello);
+  log(`  hello round trip (messaging floor): median ${out.helloRoundTrip.median.toFixed(1)} ms`);
+  let stored = 0;
+  await clearStores(options, ['leads', 'feedback']);
+  for (const size of sizes) {
+    // Grow the store to `size` leads (sizes ascending), then answers for 1% of them.
+    if (size > stored) {
+      await seedLeads(options, { from: stored, count: size - stored });
+      stored = size;
+    }
+    await clearStores(options, ['feedback']);
+    await seedFeedback(options, { count: Math.max(10, Math.floor(size / 100)), leads: size });
+    const count = await countStore(options, 'leads');
+    const roundMedians = [];
+    const all = [];
+    let found = null;
+    for (let r = 0; r < rounds; r++) {
+      const times = [];
+      for (let k = 0; k <= perRound; k++) {
+        // Half known (spread over the whole store), half unknown, different every time.
+        const seed = (r * 7919 + k * 104729) % size;
+        const emails = [];
+        for (let i = 0; i < batch / 2; i++) emails.push(seededEmail((seed + i * Math.max(1, Math.floor(size / (batch / 2)))) % size));
+        for (let i = 0; i < batch / 2; i++) emails.push(`nobody${r}.${k}.${i}@unknown-${i % 13}.example`);
+        const res = await options.evaluate(async (list) => {
+          const t0 = performance.now();
+          const answer = await chrome.runtime.sendMessage({ type: 'lookup', emails: list });
+          return { ms: performance.now() - t0, leads: answer?.leads?.length ?? -1 };
+        }, emails);
+        if (k === 0) continue; // the first of each round warms the worker up
+        times.push(res.ms);
+        found = res.leads;
+      }
+      roundMedians.push(median(times));
+      all.push(...times);
+    }
+    out[size] = { stored: count, batch, found, ...summarize(roundMedians), all: summarize(all) };
+    log(`  lookup of ${batch} among ${count.toLocaleString('en-US')} leads: median ${out[size].median.toFixed(1)} ms (found ${found})`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Import
+
+/** Whether the options page has the import input of the automation contract. */
+export async function hasImportUi(options) {
+  return (await optionsSection(options, 'Campaign data').getByLabel('Campaign data file').count()) > 0;
+}
+
+export async function benchImport(session, { files, runs, log = console.log }) {
+  const out = {};
+  for (const [rows, file] of Object.entries(files)) {
+    const times = [];
+    let status = null;
+    let leads = null;
+    for (let r = 0; r < runs; r++) {
+      const options = await session.optionsPage();
+      try {
+        if (!(await hasImportUi(options))) return { unavailable: 'the options page has no `Campaign data file` input' };
+        await ensureDatabase(options);
+        await clearStores(options, ['leads', 'touches', 'campaigns', 'content', 'imports']);
+        const t0 = Date.now();
+        status = await importCampaignFile(options, file, { timeout: 300_000 });
+        times.push(Date.now() - t0);
+        leads = await countStore(options, 'leads');
+      } finally {
+        await options.close();
+      }
+      log(`  import of ${Number(rows).toLocaleString('en-US')} rows, run ${r + 1}/${runs}: ${times[times.length - 1]} ms (${status}; ${leads} leads stored)`);
+    }
+    out[rows] = { rows: Number(rows), bytes: statSync(file).size, status, leads, ...summarize(times) };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Export
+
+export async function benchExport(session, { events, runs, log = console.log }) {
+  const options = await session.optionsPage();
+  try {
+    const section = optionsSection(options, 'Feedback');
+    const csvButton = section.getByRole('button', { name: 'Export CSV' });
+    if ((await csvButton.count()) === 0) return { unavailable: 'the options page has no `Export CSV` button' };
+    await ensureDatabase(options);
+    await clearStores(options, ['feedback']);
+    await seedFeedback(options, { count: events, leads: 1000 });
+    const stored = await countStore(options, 'feedback');
+    const out = { events: stored };
+    for (const kind of ['CSV', 'JSON']) {
+      const button = section.getByRole('button', { name: `Export ${kind}` });
+      const times = [];
+      let bytes = null;
+      for (let r = 0; r < runs; r++) {
+        await button.waitFor({ state: 'visible' });
+        // Enabled again after the previous export.
+        await options.waitForFunction((label) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === label && !b.disabled), `Export ${kind}`);
+        const t0 = Date.now();
+        const [download] = await Promise.all([options.waitForEvent('download', { timeout: 120_000 }), button.click()]);
+        times.push(Date.now() - t0);
+        const path = await download.path();
+        bytes = path ? statSync(path).size : null;
+        await download.delete().catch(() => undefined);
+        log(`  export ${kind} of ${stored.toLocaleString('en-US')} events, run ${r + 1}/${runs}: ${times[times.length - 1]} ms (${bytes} bytes)`);
+      }
+      out[kind.toLowerCase()] = { bytes, ...summarize(times) };
+    }
+    await clearStores(options, ['feedback']);
+    return out;
+  } finally {
+    await options.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Click to saved
+
+/** Finds, in the page's main world, a button by its text inside Unison's open shadow roots. */
+const FIND_IN_SHADOWS = `
+  window.__benchFind = (label) => {
+    for (const host of document.querySelectorAll('unison-badge, unison-card, [data-unison-root], unison-overlay')) {
+      const root = host.shadowRoot;
+      if (!root) continue;
+      const dialog = root.querySelector('[role="dialog"]');
+      if (!dialog) continue;
+      for (const b of dialog.querySelectorAll('button')) if (b.textContent.trim() === label) return b;
+    }
+    return null;
+  };
+  window.__benchClick = (label, pressedLabel) => new Promise((resolve, reject) => {
+    const button = window.__benchFind(label);
+    if (!button) return reject(new Error('no button ' + label));
+    const target = window.__benchFind(pressedLabel || label);
+    const t0 = performance.now();
+    const done = () => {
+      const b = window.__benchFind(pressedLabel || label);
+      if (b && b.getAttribute('aria-pressed') === 'true') {
+        obs.disconnect();
+        clearTimeout(timer);
+        resolve(performance.now() - t0);
+        return true;
+      }
+      return false;
+    };
+    const obs = new MutationObserver(done);
+    obs.observe(target.getRootNode(), { subtree: true, attributes: true, attributeFilter: ['aria-pressed'], childList: true });
+    const timer = setTimeout(() => { obs.disconnect(); reject(new Error('not saved within 10 s')); }, 10000);
+    button.click();
+  });
+`;
+
+/**
+ * Opens the card of `email` on the host page and times `clicks` clicks on `Good lead`, each
+ * after a click on `Poor fit` (so every timed click changes the answer and is saved).
+ */
+export async function benchClickToSaved(page, { email, clicks }) {
+  const badge = page.locator(`unison-badge[data-unison-email="${email}"]`).first();
+  await badge.waitFor({ state: 'attached', timeout: 20_000 });
+  await badge.getByRole('button', { name: /^Unison:/ }).click();
+  await page.getByRole('dialog').first().waitFor({ state: 'visible' });
+  await page.evaluate(FIND_IN_SHADOWS);
+  const found = await page.evaluate(() => !!window.__benchFind('Good lead'));
+  if (!found) return { unavailable: 'no `Good lead` button found in the open card (looked in the open shadow roots of unison-* elements)' };
+  const times = [];
+  for (let i = 0; i < clicks; i++) {
+    await page.evaluate(() => window.__benchClick('Poor fit'));
+    // Off the critical path: let the previous save's broadcast settle.
+    await sleep(30);
+    times.push(await page.evaluate(() => window.__benchClick('Good lead')));
+    await sleep(30);
+  }
+  return { email, clicks, ...summarize(times) };
+}
+
+// ---------------------------------------------------------------------------
+// Sync
+
+export async function benchSync(session, { events, runs, log = console.log }) {
+  const rx = await startReceiver({ faults: [] });
+  const options = await session.optionsPage();
+  try {
+    const section = optionsSection(options, 'Sync');
+    const endpoint = section.getByLabel('Endpoint URL');
+    const syncNow = section.getByRole('button', { name: 'Sync now' });
+    if ((await endpoint.count()) === 0 || (await syncNow.count()) === 0) return { unavailable: 'the options page has no `Endpoint URL` / `Sync now`' };
+    await endpoint.fill(rx.url);
+    await section.getByRole('button', { name: 'Save', exact: true }).click();
+    await sleep(300);
+    await ensureDatabase(options);
+    const times = [];
+    const firstRequest = [];
+    let requests = 0;
+    for (let r = 0; r < runs; r++) {
+      await clearStores(options, ['feedback']);
+      // Forget the previous run's bookkeeping (in-flight batch, backoff) so every run starts alike.
+      await options.evaluate(() =>
+        new Promise((resolve, reject) => {
+          const req = indexedDB.open('unison');
+          req.onsuccess = () => {
+            const tx = req.result.transaction('meta', 'readwrite');
+            tx.objectStore('meta').delete('sync.state');
+            tx.oncomplete = () => {
+              req.result.close();
+              resolve(true);
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+          req.onerror = () => reject(req.error);
+        }),
+      );
+      await seedFeedback(options, { count: events, leads: 1000 });
+      rx.reset();
+      await options.reload();
+      await optionsSection(options, 'Sync').getByRole('button', { name: 'Sync now' }).waitFor();
+      await waitForStatus(optionsSection(options, 'Sync'), new RegExp(`${events.toLocaleString('en-US').replace(/,/g, ',?')} pending|${events} pending`), { timeout: 30_000 }).catch(() => undefined);
+      const t0 = Date.now();
+      await optionsSection(options, 'Sync').getByRole('button', { name: 'Sync now' }).click();
+      const deadline = t0 + 180_000;
+      while (rx.events.size < events && Date.now() < deadline) await sleep(10);
+      const ms = Date.now() - t0;
+      requests = rx.requests.length;
+      if (rx.events.size < events) {
+        log(`  sync run ${r + 1}/${runs}: only ${rx.events.size} of ${events} events arrived within 180 s`);
+        return { unavailable: `only ${rx.events.size} of ${events} events reached the receiver within 180 s`, report: rx.report() };
+      }
+      times.push(ms);
+      const firstAt = rx.requests.length ? Date.parse(rx.requests[0].at) - t0 : null;
+      firstRequest.push(firstAt);
+      log(`  sync of ${events.toLocaleString('en-US')} events, run ${r + 1}/${runs}: ${ms} ms, ${requests} requests (${Math.round((events / ms) * 1000)} events/s)`);
+    }
+    const rates = times.map((ms) => (events / ms) * 1000);
+    return { events, requests, duplicates: rx.report().duplicates, ms: summarize(times), perSecond: summarize(rates), firstRequestMs: summarize(firstRequest) };
+  } finally {
+    await options.close().catch(() => undefined);
+    await rx.close();
+  }
+}
+
