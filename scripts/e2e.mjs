@@ -64,7 +64,8 @@ const r = spawnSync(
   [
     '--test',
     '--test-concurrency=1',
-    '--test-timeout=180000',
+    // A safety net against a hung browser; it bounds each test and each file.
+    '--test-timeout=900000',
     ...(grep ? [`--test-name-pattern=${grep}`] : []),
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',

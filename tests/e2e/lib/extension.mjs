@@ -11,6 +11,12 @@ import { blockExternalNetwork } from './routes.mjs';
 
 const HEADLESS_DEFAULT = process.env.UNISON_E2E_HEADED !== '1';
 
+/** Temporary profiles still in use: removed at exit too, should a test be cancelled mid-way. */
+const liveProfiles = new Set();
+process.once('exit', () => {
+  for (const dir of liveProfiles) removeProfileDir(dir);
+});
+
 /**
  * @typedef {object} ExtensionSession
  * @property {import('playwright-core').BrowserContext} context  replaced by restart()
@@ -45,6 +51,7 @@ export async function launchExtension({
 } = {}) {
   const ownsProfile = !userDataDir;
   const profile = userDataDir ?? makeProfileDir('unison-e2e-');
+  if (ownsProfile) liveProfiles.add(profile);
   const pageErrors = [];
 
   async function start() {
@@ -60,7 +67,10 @@ export async function launchExtension({
   try {
     launched = await start();
   } catch (err) {
-    if (ownsProfile) removeProfileDir(profile);
+    if (ownsProfile) {
+      removeProfileDir(profile);
+      liveProfiles.delete(profile);
+    }
     throw err;
   }
 
@@ -158,7 +168,10 @@ export async function launchExtension({
       try {
         await session.context.close();
       } finally {
-        if (ownsProfile) removeProfileDir(profile);
+        if (ownsProfile) {
+          removeProfileDir(profile);
+          liveProfiles.delete(profile);
+        }
       }
     },
   };

@@ -54,30 +54,36 @@ export async function importCampaignFile(page, file, { pattern = IMPORT_DONE, ti
     }
     return w.__unisonStatusWatch.changes;
   });
-  await section.getByLabel('Campaign data file').setInputFiles(file);
+  const input = section.getByLabel('Campaign data file');
+  // The page is rendered when this is called: a missing input is a failure, not a wait.
+  await input.waitFor({ state: 'attached', timeout: 5000 }).catch(() => {
+    throw new Error('No input labelled "Campaign data file" in the Campaign data section');
+  });
+  await input.setInputFiles(file);
   await page.waitForFunction((before) => window.__unisonStatusWatch.changes > before, seq, { timeout });
   return waitForStatus(section, pattern, { timeout });
 }
 
 /**
- * Counts the records of one object store of the extension's IndexedDB database, read directly
- * (not through the UI). Run it on an extension page. 0 when the database does not exist yet.
- * @param {import('playwright-core').Page} page
+ * Runs one read (`count()` or `get(key)`) on an object store of the extension's IndexedDB
+ * database, directly (not through the UI), on an extension page. A database that does not
+ * exist yet is not created: count gives 0, get undefined.
  */
-export async function countStored(page, store, dbName = 'unison') {
+function readStore(page, dbName, store, op, key) {
   return page.evaluate(
-    async ([name, storeName]) => {
+    async ([name, storeName, operation, k]) => {
       const dbs = await indexedDB.databases();
-      if (!dbs.some((d) => d.name === name)) return 0;
+      if (!dbs.some((d) => d.name === name)) return operation === 'count' ? 0 : undefined;
       return new Promise((resolve, reject) => {
         const req = indexedDB.open(name);
         req.onerror = () => reject(req.error);
         req.onsuccess = () => {
           const db = req.result;
           try {
-            const count = db.transaction(storeName, 'readonly').objectStore(storeName).count();
-            count.onsuccess = () => resolve(count.result);
-            count.onerror = () => reject(count.error);
+            const objectStore = db.transaction(storeName, 'readonly').objectStore(storeName);
+            const read = operation === 'count' ? objectStore.count() : objectStore.get(k);
+            read.onsuccess = () => resolve(read.result);
+            read.onerror = () => reject(read.error);
           } catch (err) {
             reject(err);
           } finally {
@@ -86,8 +92,24 @@ export async function countStored(page, store, dbName = 'unison') {
         };
       });
     },
-    [dbName, store],
+    [dbName, store, op, key],
   );
+}
+
+/**
+ * How many records an object store of the extension's database holds (0 before it exists).
+ * @param {import('playwright-core').Page} page  any extension page
+ */
+export function countStored(page, store, dbName = 'unison') {
+  return readStore(page, dbName, store, 'count');
+}
+
+/**
+ * One record of the extension's database by key, or undefined.
+ * @param {import('playwright-core').Page} page  any extension page
+ */
+export function readStored(page, store, key, dbName = 'unison') {
+  return readStore(page, dbName, store, 'get', key);
 }
 
 /**
