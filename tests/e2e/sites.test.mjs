@@ -1,0 +1,297 @@
+// Every host-page fixture on its real host name, in Chromium with the built extension: the badges
+// shown are exactly the expected ones (known leads, visible mentions, never the rep or unknown
+// contacts), and the page's life is followed: Gmail's in-page navigation, a Lightning view switch,
+// a compose chip added and removed, HubSpot rows loading as the user scrolls. The open card passes
+// an axe-core check, and campaign data holding markup shows as inert text.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  badgeEmails,
+  eventually,
+  fixturePath,
+  importCampaignFile,
+  launchExtension,
+  openCard,
+  routeFixture,
+  setYou,
+} from './lib/index.mjs';
+
+const require = createRequire(import.meta.url);
+const EXPECTED = JSON.parse(readFileSync(fixturePath('pages/expected.json'), 'utf8'));
+const read = (name) => readFileSync(fixturePath(`pages/${name}`), 'utf8');
+
+/** addresses → count, from the badges on the page. */
+async function badgeCounts(page) {
+  const counts = {};
+  for (const e of await badgeEmails(page)) counts[e] = (counts[e] ?? 0) + 1;
+  return counts;
+}
+const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Waits until the badges on the page are exactly `expected` (and stay so for a moment). */
+async function expectBadges(page, expected, label) {
+  await eventually(
+    async () => {
+      assert.deepEqual(sorted(await badgeCounts(page)), sorted(expected), label);
+    },
+    { timeout: 15_000 },
+  );
+  await page.waitForTimeout(400);
+  assert.deepEqual(sorted(await badgeCounts(page)), sorted(expected), `${label} (settled)`);
+}
+
+function bodyAndStyles(html) {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
+  const styles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]).join('\n');
+  return { body: body.replace(/<script[\s\S]*?<\/script>/gi, ''), styles };
+}
+
+describe('badges on host pages', () => {
+  let session;
+  let tmp;
+
+  before(async () => {
+    session = await launchExtension();
+    const options = await session.optionsPage();
+    await setYou(options, { name: 'Sam Ortiz', email: 'sam@seller.example' });
+    assert.match(await importCampaignFile(options, fixturePath('campaign-data/canonical.csv')), /Imported 8 leads/);
+    tmp = mkdtempSync(join(tmpdir(), 'unison-sites-'));
+    await options.close();
+  });
+
+  after(async () => {
+    await session?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const [file, spec] of Object.entries(EXPECTED)) {
+    if (spec.customDomains) continue; // tests/e2e/custom-domain.test.mjs covers domains the rep adds
+    it(`${file}: exactly the expected badges on ${new URL(spec.url).hostname}`, async () => {
+      const origin = new URL(spec.url).origin;
+      await routeFixture(session.context, `${origin}/**`, `tests/fixtures/pages/${file}`);
+      const page = await session.context.newPage();
+      try {
+        await page.goto(spec.url);
+        await expectBadges(page, spec.badges, file);
+        for (const email of [...Object.keys(spec.others), ...spec.own]) {
+          assert.equal(await page.locator(`unison-badge[data-unison-email="${email}"]`).count(), 0, `${email} must not be badged`);
+        }
+        // Every badge holds a button named "Unison: …" in an open shadow root.
+        const names = await page.$$eval('unison-badge', (els) =>
+          els.map((el) => el.shadowRoot?.querySelector('button')?.getAttribute('aria-label') ?? ''),
+        );
+        assert.ok(names.every((n) => n.startsWith('Unison:')), names.join(', '));
+      } finally {
+        await session.context.unroute(`${origin}/**`);
+        await page.close();
+      }
+    });
+  }
+
+  it('follows Gmail in-page navigation from the inbox to a thread and back', async () => {
+    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(EXPECTED['gmail-inbox.html'].url);
+      await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, 'inbox');
+      // Gmail rebuilds the DOM in place and changes the hash: no page load.
+      const thread = bodyAndStyles(read('gmail-thread.html'));
+      await page.evaluate(({ body, styles }) => {
+        const style = document.createElement('style');
+        style.textContent = styles;
+        document.head.append(style);
+        document.body.innerHTML = body;
+        history.pushState(null, '', '#inbox/FMfcgzQXJWDsKkLWPpBzKqvRrZvMxbHx');
+      }, thread);
+      await expectBadges(page, EXPECTED['gmail-thread.html'].badges, 'thread after navigation');
+      const inbox = bodyAndStyles(read('gmail-inbox.html'));
+      await page.evaluate(({ body }) => {
+        document.body.innerHTML = body;
+        history.back();
+      }, inbox);
+      await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, 'inbox after navigating back');
+    } finally {
+      await session.context.unroute('https://mail.google.com/**');
+      await page.close();
+    }
+  });
+
+  it('adds and removes badges as Gmail compose chips come and go', async () => {
+    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-compose.html');
+    const page = await session.context.newPage();
+    try {
+      const spec = EXPECTED['gmail-compose.html'];
+      await page.goto(spec.url);
+      await expectBadges(page, spec.badges, 'compose');
+      await page.evaluate(() => {
+        const list = document.querySelector('div[name="to"][role="listbox"]');
+        const chip = document.createElement('div');
+        chip.className = 'afV';
+        chip.setAttribute('role', 'option');
+        chip.setAttribute('data-hovercard-id', 'li.wei@umbrella.co');
+        chip.setAttribute('data-name', 'Li Wei');
+        chip.id = 'new-chip';
+        const inner = document.createElement('div');
+        inner.className = 'akl';
+        inner.textContent = 'Li Wei';
+        chip.append(inner);
+        list.insertBefore(chip, list.querySelector('input'));
+      });
+      await expectBadges(page, { ...spec.badges, 'li.wei@umbrella.co': 1 }, 'chip added');
+      await page.evaluate(() => document.getElementById('new-chip').remove());
+      await expectBadges(page, spec.badges, 'chip removed');
+    } finally {
+      await session.context.unroute('https://mail.google.com/**');
+      await page.close();
+    }
+  });
+
+  it('follows a Salesforce Lightning view switch: only the active view is badged', async () => {
+    const spec = EXPECTED['salesforce-lead.html'];
+    const origin = new URL(spec.url).origin;
+    await routeFixture(session.context, `${origin}/**`, 'tests/fixtures/pages/salesforce-lead.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      await expectBadges(page, spec.badges, 'lead view');
+      // Back to the earlier record: Lightning swaps the active view; the lead view stays, hidden.
+      await page.evaluate(() => {
+        const views = [...document.querySelectorAll('.lafSinglePaneWindowManager > .windowViewMode-normal')];
+        for (const v of views) v.classList.toggle('active');
+        history.pushState(null, '', '/lightning/r/Contact/0035g00000TomBkAAA/view');
+      });
+      await expectBadges(page, { 'tom.baker@hooli.com': 1, 'sofia.rossi@vandelay.it': 1 }, 'contact view');
+      await page.evaluate(() => {
+        for (const v of document.querySelectorAll('.lafSinglePaneWindowManager > .windowViewMode-normal')) v.classList.toggle('active');
+      });
+      await expectBadges(page, spec.badges, 'lead view again');
+    } finally {
+      await session.context.unroute(`${origin}/**`);
+      await page.close();
+    }
+  });
+
+  it('badges HubSpot list rows that load as the user scrolls', async () => {
+    const spec = EXPECTED['hubspot-list.html'];
+    await routeFixture(session.context, 'https://app.hubspot.com/**', 'tests/fixtures/pages/hubspot-list.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      await expectBadges(page, spec.badges, 'first rows');
+      await page.evaluate(() => {
+        const body = document.querySelector('tr[data-test-id^="row-"]').parentElement;
+        const row = body.querySelector('tr[data-test-id^="row-"]').cloneNode(true);
+        row.setAttribute('data-test-id', 'row-99');
+        for (const el of row.querySelectorAll('*')) {
+          for (const attr of [...el.attributes]) {
+            if (attr.value.includes('@')) el.setAttribute(attr.name, attr.value.replace(/[\w.+-]+@[\w.-]+/, 'ken.ito@stark.jp'));
+          }
+          for (const n of el.childNodes) if (n.nodeType === 3 && n.data.includes('@')) n.data = n.data.replace(/[\w.+-]+@[\w.-]+/, 'ken.ito@stark.jp');
+        }
+        body.append(row);
+      });
+      await eventually(async () => assert.equal((await badgeCounts(page))['ken.ito@stark.jp'], 1), { timeout: 10_000 });
+    } finally {
+      await session.context.unroute('https://app.hubspot.com/**');
+      await page.close();
+    }
+  });
+
+  it('opens a card that passes axe-core with no serious or critical violation, by keyboard too', async () => {
+    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(EXPECTED['gmail-inbox.html'].url);
+      await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, 'inbox');
+      const dialog = await openCard(page, 'ann@acme.io');
+      assert.match((await dialog.getAttribute('aria-labelledby')) ?? '', /./);
+      await assert.doesNotReject(dialog.getByRole('heading', { name: 'Ann Lee' }).waitFor());
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      const violations = await page.evaluate(async () => {
+        const host = document.querySelector('unison-card');
+        const res = await window.axe.run(host, { resultTypes: ['violations'] });
+        return res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+      });
+      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad, [], JSON.stringify(violations));
+
+      // Escape closes and gives focus back to the badge's button.
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' }).catch(() => undefined);
+      assert.equal(await page.getByRole('dialog').count(), 0);
+      const focused = await page.evaluate(() => {
+        const host = document.activeElement;
+        return host?.tagName === 'UNISON-BADGE' ? host.shadowRoot.activeElement?.getAttribute('aria-label') : null;
+      });
+      assert.match(focused ?? '', /^Unison: campaign context for /);
+      // Enter opens it again from the focused badge; Space too.
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog').waitFor();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press(' ');
+      await page.getByRole('dialog').waitFor();
+      await page.keyboard.press('Escape');
+    } finally {
+      await session.context.unroute('https://mail.google.com/**');
+      await page.close();
+    }
+  });
+
+  it('shows campaign data holding markup or script as inert text', async () => {
+    const file = join(tmp, 'markup.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema: 'unison.campaign-data/1',
+        campaigns: [{ id: 'cmp-x', name: '<b id="inj-b">Bold</b> campaign', channel: '<script>alert(1)</script>' }],
+        content: [
+          { id: 'ast-x', title: '<img src=x id="inj-img" onerror="window.__pwned=1">', type: 'ebook', url: 'javascript:window.__pwned=2' },
+          { id: 'ast-y', title: 'Safe link', type: 'blog', url: 'https://example.com/safe' },
+        ],
+        leads: [
+          {
+            email: 'ann@acme.io',
+            name: 'Ann <i id="inj-i">Lee</i>',
+            touches: [
+              { campaignId: 'cmp-x', contentId: 'ast-y', at: '2026-07-01T10:00:00Z', kind: 'first' },
+              { campaignId: 'cmp-x', contentId: 'ast-x', at: '2026-08-01T10:00:00Z', kind: 'latest' },
+            ],
+          },
+        ],
+      }),
+    );
+    const options = await session.optionsPage();
+    assert.match(await importCampaignFile(options, file), /Imported 1 lead/);
+    await options.close();
+    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(EXPECTED['gmail-inbox.html'].url);
+      const dialog = await openCard(page, 'ann@acme.io');
+      await dialog.getByRole('link', { name: 'Safe link' }).waitFor();
+      const inside = await page.evaluate(() => {
+        const root = document.querySelector('unison-card').shadowRoot;
+        return {
+          injected: root.querySelectorAll('#inj-b, #inj-img, #inj-i, script, img').length,
+          hrefs: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+          text: root.textContent,
+          pwned: window.__pwned ?? null,
+        };
+      });
+      assert.equal(inside.injected, 0);
+      // Touches merge with the earlier import; every link is http(s), the javascript: one is text.
+      assert.ok(inside.hrefs.includes('https://example.com/safe'), inside.hrefs.join(' '));
+      assert.ok(inside.hrefs.every((h) => /^https?:\/\//.test(h)), inside.hrefs.join(' '));
+      assert.match(inside.text, /<img src=x id="inj-img"/);
+      assert.match(inside.text, /Ann <i id="inj-i">Lee<\/i>/);
+      assert.equal(inside.pwned, null);
+    } finally {
+      await session.context.unroute('https://mail.google.com/**');
+      await page.close();
+    }
+  });
+});
