@@ -10,9 +10,12 @@ import { clip, compactUtm, parseScore, slug, touchId } from './util';
 
 /** The record without its undefined fields (so stored records compare equal across imports). */
 export function defined<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
+  const out = {} as Record<string, unknown>;
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 export function validEmail(raw: string | undefined): string | null {
@@ -60,20 +63,19 @@ export class Collector {
   }
 
   addLead(email: string, l: Omit<RowOut['lead'], 'score'> & { score?: string | number }): void {
-    const existing = this.data.leads.get(email) ?? { email };
-    const joined = [l.firstName, l.lastName].filter((x) => x && x.trim()).join(' ');
-    const name = clip(l.name, 500) ?? clip(joined, 500);
-    const next = {
-      ...existing,
-      ...defined({
-        name,
-        company: clip(l.company, 500),
-        title: clip(l.title, 500),
-        score: typeof l.score === 'number' ? l.score : parseScore(l.score),
-        stage: clip(l.stage, 200),
-      }),
-    };
-    this.data.leads.set(email, next);
+    let lead = this.data.leads.get(email);
+    if (!lead) this.data.leads.set(email, (lead = { email }));
+    // A value in a later row replaces an earlier one; a blank keeps it.
+    const name = clip(l.name, 500) ?? clip(`${l.firstName ?? ''} ${l.lastName ?? ''}`, 500);
+    if (name !== undefined) lead.name = name;
+    const company = clip(l.company, 500);
+    if (company !== undefined) lead.company = company;
+    const title = clip(l.title, 500);
+    if (title !== undefined) lead.title = title;
+    const score = typeof l.score === 'number' ? l.score : parseScore(l.score);
+    if (score !== undefined) lead.score = score;
+    const stage = clip(l.stage, 200);
+    if (stage !== undefined) lead.stage = stage;
   }
 
   addCampaign(c: Campaign): void {

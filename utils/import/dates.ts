@@ -8,8 +8,11 @@
  * milliseconds. Anything else is unreadable (null), and so are impossible dates (31 February).
  */
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS[month - 1];
 }
 
 function validDate(y: number, m: number, d: number): boolean {
@@ -29,11 +32,13 @@ interface Parts {
 
 function build(p: Parts): string | null {
   if (!validDate(p.y, p.m, p.d)) return null;
-  if (!p.time) return `${pad(p.y, 4)}-${pad(p.m)}-${pad(p.d)}`;
+  const date = `${pad(p.y, 4)}-${pad(p.m)}-${pad(p.d)}`;
+  if (!p.time) return date;
   const { h, min, s, ms, offsetMin } = p.time;
   if (h > 23 || min > 59 || s > 59) return null;
-  const t = Date.UTC(p.y, p.m - 1, p.d, h, min, s, ms) - offsetMin * 60_000;
-  return new Date(t).toISOString();
+  // UTC already: written out directly (big files have many dates); otherwise shifted by the offset.
+  if (offsetMin === 0) return `${date}T${pad(h)}:${pad(min)}:${pad(s)}.${pad(ms, 3)}Z`;
+  return new Date(Date.UTC(p.y, p.m - 1, p.d, h, min, s, ms) - offsetMin * 60_000).toISOString();
 }
 
 function parseOffset(z: string | undefined): number | null {

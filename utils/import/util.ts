@@ -19,8 +19,21 @@ export function headerSignature(headers: readonly string[]): string {
   return [...new Set(headers.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase()).filter((h) => h !== ''))].sort().join('|');
 }
 
+const slugCache = new Map<string, string>();
+
 /** A readable id from a name: `Q3 ROI webinar` → `q3-roi-webinar`. */
 export function slug(name: string): string {
+  let cached = slugCache.get(name);
+  if (cached === undefined) {
+    cached = makeSlug(name);
+    // Names repeat across rows (campaigns, assets); a bounded cache keeps big files fast.
+    if (slugCache.size > 10_000) slugCache.clear();
+    slugCache.set(name, cached);
+  }
+  return cached;
+}
+
+function makeSlug(name: string): string {
   const s = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -161,9 +174,19 @@ export function compactUtm(utm: Utm | undefined): Utm | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-/** Yields to the event loop so the page can paint and handle input. */
+/** Yields to the event loop so the page can paint and handle input (unclamped where possible). */
 export function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { scheduler?: { yield?: () => Promise<void> } };
   if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
