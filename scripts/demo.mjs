@@ -7,8 +7,11 @@
 // With a display (DISPLAY or WAYLAND_DISPLAY set) the browser stays open until you close it.
 // Without one it runs headless, saves screenshots into demo-output/ and exits.
 //
-//   node scripts/demo.mjs [--no-build] [--headless] [--out <folder>]
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+//   node scripts/demo.mjs [--no-build] [--headless] [--out <folder>] [--data <campaign-data file>]...
+//
+// --data imports your own campaign data instead of the bundled sample (repeatable).
+// UNISON_OUT_DIR builds somewhere else than .output (as for `wxt build`).
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildExtension } from './lib/build.mjs';
 import { hasDisplay, requireChromium } from './lib/chromium.mjs';
@@ -28,37 +31,19 @@ const OUT = resolve(outAt >= 0 ? argv[outAt + 1] : 'demo-output');
 const headless = argv.includes('--headless') || !hasDisplay();
 const PAGES_DIR = 'tests/fixtures/pages';
 const SAMPLES = ['public/sample/campaign-data.csv', 'public/sample/campaign-data.json'];
+const DATA = argv.flatMap((a, i) => (a === '--data' && argv[i + 1] ? [argv[i + 1]] : []));
+const BUILD_DIR = process.env.UNISON_OUT_DIR || '.output';
 const REP = { name: 'Sam Ortiz', email: 'sam@seller.example' };
 
 /**
- * The demo pages, in order: the fixture file (first existing candidate) and the real URL it is
- * served on. Host pages are routed, so the extension's content script runs as on the real site.
+ * The demo pages, in order. Each fixture is served at the real address tests/fixtures/pages/
+ * expected.json gives for it, so the extension's content script runs as on the real site.
  */
 const DEMO_PAGES = [
-  {
-    title: 'Gmail inbox',
-    files: ['gmail-inbox.html'],
-    url: 'https://mail.google.com/mail/u/0/#inbox',
-    route: 'https://mail.google.com/**',
-  },
-  {
-    title: 'Gmail thread',
-    files: ['gmail-thread.html', 'gmail-thread-long.html'],
-    url: 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWDsKmNpqrsTvZbBWlSxbzKp',
-    route: 'https://mail.google.com/**',
-  },
-  {
-    title: 'Salesforce lead record',
-    files: ['salesforce-lead.html', 'salesforce-record.html', 'salesforce-lead-record.html', 'salesforce.html'],
-    url: 'https://acme.lightning.force.com/lightning/r/Lead/00Q5g00000AbCdEFGH/view',
-    route: 'https://acme.lightning.force.com/**',
-  },
-  {
-    title: 'HubSpot contact record',
-    files: ['hubspot-contact.html', 'hubspot-record.html', 'hubspot-contact-record.html', 'hubspot.html'],
-    url: 'https://app.hubspot.com/contacts/4242/record/0-1/101',
-    route: 'https://app.hubspot.com/**',
-  },
+  { title: 'Gmail inbox', file: 'gmail-inbox.html' },
+  { title: 'Gmail thread', file: 'gmail-thread.html' },
+  { title: 'Salesforce lead record', file: 'salesforce-lead.html' },
+  { title: 'HubSpot contact record', file: 'hubspot-contact.html' },
 ];
 
 const log = (msg) => console.log(msg);
@@ -70,19 +55,20 @@ const note = (msg) => {
 
 requireChromium();
 
-const extensionDir = argv.includes('--no-build') ? '.output/chrome-mv3' : buildExtension({ outDir: '.output', quiet: true });
-const samples = SAMPLES.filter((f) => existsSync(f));
-if (samples.length === 0) {
-  console.error(`The bundled sample campaign data is missing (${SAMPLES.join(', ')}).`);
+const extensionDir = argv.includes('--no-build') ? join(BUILD_DIR, 'chrome-mv3') : buildExtension({ outDir: BUILD_DIR, quiet: true });
+const samples = DATA.length ? DATA : SAMPLES.filter((f) => existsSync(f));
+const missing = samples.filter((f) => !existsSync(f));
+if (samples.length === 0 || missing.length) {
+  console.error(`Campaign data file(s) missing: ${(missing.length ? missing : SAMPLES).join(', ')}.`);
   process.exit(1);
 }
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const shots = [];
-async function shot(page, name) {
+async function shot(page, name, { fullPage = false } = {}) {
   const path = join(OUT, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage });
   shots.push(path);
   log(`  screenshot: ${relative(process.cwd(), path)}`);
 }
@@ -91,9 +77,10 @@ log(`Starting Chromium with the extension from ${extensionDir} (${headless ? 'he
 const ext = await launchExtension({ extensionDir, headless, viewport: headless ? { width: 1280, height: 800 } : null });
 let keepOpen = false;
 let badgesSeen = 0;
+let firstHostPage = null;
 try {
   // 1. Campaign data and the rep, through the real options page.
-  log('\nOptions page: importing the bundled sample campaign data');
+  log(`\nOptions page: importing ${DATA.length ? 'your' : 'the bundled sample'} campaign data`);
   const options = await ext.optionsPage();
   for (const file of samples) {
     const status = await importCampaignFile(options, resolve(file));
@@ -102,27 +89,31 @@ try {
   }
   await setYou(options, REP);
   log(`  You: ${REP.name} <${REP.email}>`);
-  await shot(options, 'options');
+  await shot(options, 'options', { fullPage: true });
 
   // 2. The host pages, on their real host names.
-  const available = readdirSync(PAGES_DIR, { withFileTypes: true }).map((e) => e.name);
+  const pagesIndex = join(PAGES_DIR, 'expected.json');
+  const urls = existsSync(pagesIndex) ? JSON.parse(readFileSync(pagesIndex, 'utf8')) : {};
   for (const demo of DEMO_PAGES) {
-    log(`\n${demo.title}: ${demo.url}`);
-    const file = demo.files.find((f) => available.includes(f));
-    if (!file) {
-      note(`${demo.title} skipped: no fixture page yet (looked for ${demo.files.map((f) => `${PAGES_DIR}/${f}`).join(', ')})`);
+    const fixture = join(PAGES_DIR, demo.file);
+    const url = urls[demo.file]?.url;
+    log(`\n${demo.title}: ${url ?? '(no address)'}`);
+    if (!existsSync(fixture) || !url) {
+      note(`${demo.title} skipped: no fixture page ${fixture} with its address in ${pagesIndex} yet`);
       continue;
     }
-    await routeFixture(ext.context, demo.route, join(PAGES_DIR, file));
+    // Routed per tab: Gmail's inbox and thread differ only in the hash, which is never requested.
     const page = await ext.context.newPage();
-    await page.goto(demo.url);
+    await routeFixture(page, `${new URL(url).origin}/**`, fixture);
+    await page.goto(url);
+    firstHostPage ??= page;
     try {
       const count = await waitForBadges(page, { min: 1, timeout: 10_000 });
       badgesSeen += count;
       const emails = [...new Set(await badgeEmails(page))];
-      log(`  ${count} badge(s) beside ${emails.join(', ')} (fixture ${PAGES_DIR}/${file})`);
+      log(`  ${count} badge(s) beside ${emails.join(', ')} (fixture ${fixture})`);
     } catch {
-      note(`${demo.title}: no badge appeared within 10 s (fixture ${PAGES_DIR}/${file})`);
+      note(`${demo.title}: no badge appeared within 10 s (fixture ${fixture})`);
       await shot(page, slug(demo.title));
       continue;
     }
@@ -140,6 +131,7 @@ try {
     log(`\nDone. ${shots.length} screenshot(s) in ${relative(process.cwd(), OUT) || OUT}/`);
   } else {
     keepOpen = true;
+    await firstHostPage?.bringToFront();
     log(`\nScreenshots are in ${relative(process.cwd(), OUT) || OUT}/. The browser stays open: click around; close it to end the demo.`);
   }
   if (notes.length) log(`\nNotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);

@@ -11,10 +11,24 @@ export function badgeFor(page, email) {
   return page.locator(`unison-badge[data-unison-email="${email.toLowerCase()}"]`);
 }
 
-/** Waits until at least `min` badges are attached; returns how many there are. */
-export async function waitForBadges(page, { min = 1, timeout = 15_000 } = {}) {
+/**
+ * Waits until at least `min` badges are attached and their number has stopped changing for
+ * `settle` ms (badges come in batches); returns how many there are.
+ */
+export async function waitForBadges(page, { min = 1, timeout = 15_000, settle = 500 } = {}) {
+  const deadline = Date.now() + timeout;
   await page.waitForFunction((n) => document.querySelectorAll('unison-badge').length >= n, min, { timeout });
-  return badges(page).count();
+  let count = await badges(page).count();
+  let stableSince = Date.now();
+  while (Date.now() - stableSince < settle && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    const now = await badges(page).count();
+    if (now !== count) {
+      count = now;
+      stableSince = Date.now();
+    }
+  }
+  return count;
 }
 
 /** The addresses of the badges on the page, in document order (one entry per badge). */

@@ -1,4 +1,7 @@
-// The options page, through the hooks of the automation contract only (labels, roles, names).
+// The options page, through the hooks of the automation contract (labels, roles, names); what
+// is stored behind it (IndexedDB, storage.local) is read directly where a check needs it.
+import assert from 'node:assert/strict';
+import { eventually } from './wait.mjs';
 
 /**
  * One section of options.html by its heading: `Campaign data`, `Feedback`, `Sync`, `Sites`, `You`.
@@ -113,13 +116,27 @@ export function readStored(page, store, key, dbName = 'unison') {
 }
 
 /**
- * Fills the `You` section (the rep's name and email) and saves it.
+ * Fills the `You` section (the rep's name and email), saves it, and waits until the settings
+ * in `storage.local` hold them. Chromium's first `storage.managed` read can take seconds, and
+ * the section may then fill its fields from the settings it loaded after they were typed; the
+ * helper types and saves again when that happens, so the page ends up showing what is stored.
  * @param {import('playwright-core').Page} page  options.html
  */
 export async function setYou(page, { name, email }) {
   const section = optionsSection(page, 'You');
-  await section.getByLabel('Your name').fill(name);
-  await section.getByLabel('Your email').fill(email);
-  await section.getByRole('button', { name: 'Save' }).click();
-  await waitForStatus(section, /Saved/);
+  const nameInput = section.getByLabel('Your name');
+  const emailInput = section.getByLabel('Your email');
+  for (let attempt = 1; ; attempt++) {
+    await nameInput.fill(name);
+    await emailInput.fill(email);
+    await section.getByRole('button', { name: 'Save' }).click();
+    await waitForStatus(section, /Saved/);
+    await eventually(async () => {
+      const stored = await page.evaluate(() => chrome.storage.local.get('settings').then((r) => r.settings?.you ?? null));
+      assert.deepEqual(stored, { name, email: email.toLowerCase() });
+    });
+    await page.waitForTimeout(200);
+    if ((await nameInput.inputValue()) === name && (await emailInput.inputValue()) === email) return;
+    if (attempt === 3) throw new Error('setYou: the You section kept clearing its fields after saving');
+  }
 }
