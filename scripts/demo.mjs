@@ -2,7 +2,7 @@
 // `npm run demo`: builds the extension, starts Chromium with it, imports the bundled sample
 // campaign data through the options page, sets the rep (Sam Ortiz), then opens demo pages of
 // Gmail, Salesforce and HubSpot on their real host names (served locally by routing, no network),
-// waits for the badges and opens one card on each.
+// waits for the badges and opens one card on each, and opens the popup for the Gmail inbox.
 //
 // With a display (DISPLAY or WAYLAND_DISPLAY set) the browser stays open until you close it.
 // Without one it runs headless, saves screenshots into demo-output/ and exits.
@@ -125,6 +125,20 @@ try {
       note(`${demo.title}: the card did not open (${err.message.split('\n')[0]})`);
     }
     await shot(page, slug(demo.title));
+  }
+
+  // 3. The toolbar popup for the Gmail inbox tab: the leads spotted there.
+  if (firstHostPage) {
+    log(`\nPopup for ${firstHostPage.url()}`);
+    try {
+      const popup = await ext.popupPage(firstHostPage);
+      await popup.setViewportSize({ width: 420, height: 560 });
+      await popup.getByText('ann@acme.io').or(popup.getByText('Ann Lee')).first().waitFor({ timeout: 10_000 });
+      log('  lists the leads spotted on that tab');
+      await shot(popup, 'popup');
+    } catch (err) {
+      note(`the popup did not list the leads of ${firstHostPage.url()} (${err.message.split('\n')[0]})`);
+    }
   }
 
   if (headless) {
