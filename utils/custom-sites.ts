@@ -9,7 +9,7 @@
  * the settings change, and only registers, updates or unregisters when something differs.
  */
 import { browser, type Browser } from 'wxt/browser';
-import { isSiteEnabled, readSettings, type Settings } from './settings';
+import { isSiteEnabled, readStoredSettings, type Settings } from './settings';
 import { customDomainMatches } from './sites/hosts';
 
 export const CUSTOM_SCRIPT_ID = 'unison-custom-domains';
@@ -65,7 +65,9 @@ export async function grantedCustomDomains(settings: Settings, permissions: Perm
 
 /** The match patterns the custom-domain script should have now (empty: no script). */
 export async function wantedCustomMatches(apis: CustomSiteApis): Promise<string[]> {
-  const settings = await (apis.settings ?? readSettings)();
+  // The rep's own settings only: sites and domains are never set by policy, and reading
+  // `storage.managed` can take seconds while the browser starts.
+  const settings = await (apis.settings ?? readStoredSettings)();
   if (!isSiteEnabled(settings, 'custom')) return [];
   const hosts = await grantedCustomDomains(settings, apis.permissions);
   return [...new Set(hosts.flatMap(customDomainMatches))];

@@ -44,8 +44,11 @@ export default defineBackground({
       });
     const previousOnSettingsChanged = deps.onSettingsChanged;
     deps.onSettingsChanged = async () => {
-      await previousOnSettingsChanged?.();
-      await syncCustomDomains();
+      try {
+        await previousOnSettingsChanged?.();
+      } finally {
+        await syncCustomDomains();
+      }
     };
 
     // Listeners are registered synchronously so a woken service worker receives the event.
@@ -54,6 +57,10 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(() => void syncCustomDomains());
     // A permission withdrawn from the browser's own settings drops its domain from the script.
     browser.permissions.onRemoved?.addListener(() => void syncCustomDomains());
+    // And on every start of the worker: Chromium drops dynamic scripts when it reloads the
+    // extension (an update, or an unpacked build at browser start) without always sending
+    // onStartup or onInstalled; when nothing changed this is one read and no write.
+    void syncCustomDomains();
     browser.alarms.onAlarm.addListener((alarm) => scheduler.onAlarm(alarm));
     // An administrator's policy change moves the alarms and retries a held batch.
     browser.storage.onChanged.addListener((_changes, area) => {
