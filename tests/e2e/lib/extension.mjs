@@ -86,7 +86,7 @@ export async function launchExtension({
       return `chrome-extension://${session.extensionId}/${String(path).replace(/^\//, '')}`;
     },
 
-    /** A new tab on options.html, once its five sections are rendered. */
+    /** A new tab on options.html, once it has rendered (its `Campaign data` heading is there). */
     async optionsPage() {
       const page = await session.context.newPage();
       await page.goto(session.url('options.html'));
@@ -190,7 +190,7 @@ async function liveWorker(context, extensionId) {
   return null;
 }
 
-/** Sends a message from a blank extension page: any runtime message starts the worker. */
+/** Sends a message from a short-lived extension page: any runtime message starts the worker. */
 async function wakeServiceWorker(session) {
   const page = await session.context.newPage();
   try {
