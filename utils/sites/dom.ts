@@ -4,9 +4,9 @@
  * `aria-label`, `input[type=email]`, addresses in text).
  *
  * Speed: one `querySelectorAll` per selector per root, visibility work only on candidates, and
- * ancestor checks memoised per scan, so a list of thousands of rows scans in a few milliseconds.
- * `Element.checkVisibility()` (which Chromium has, and which reads computed style) is called once
- * per candidate that passed the cheap checks.
+ * ancestor checks memoised per scan (attribute reads, no selector matching), so a list of
+ * thousands of rows scans in a few milliseconds. `Element.checkVisibility()` (which Chromium has,
+ * and which reads computed style) is called once per candidate that passed the cheap checks.
  */
 import { findEmails, firstEmail, mailtoAddresses, nameBefore, normaliseEmail, parseAddress } from '../email';
 import type { SiteId } from './hosts';
@@ -17,10 +17,11 @@ const TEXT = 3;
 const FRAGMENT = 11;
 const SHOW_TEXT = 4;
 
-/** Whatever the user may be typing into: never scanned. */
+/** Whatever the user may be typing into, as a selector (for `closest` outside scans). */
 export const EDITABLE = '[contenteditable]:not([contenteditable="false"]), [role="textbox"], textarea, input:not([type="hidden"]), select';
 /** Never text: code, styles, metadata, and Unison's own badges and card. */
 export const NOT_TEXT = 'script, style, noscript, template, title, head, svg, [data-unison-email], [data-unison-ui]';
+const NOT_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'title', 'head', 'svg', 'textarea', 'select', 'input']);
 /** Where a found address makes its container the thing to put a badge after (no badge inside a link or button). */
 export const INTERACTIVE = 'a[href], button, [role="button"], [role="link"]';
 /** Pictures of a person (avatars) carry addresses too, but are never a mention. */
@@ -59,6 +60,7 @@ const HIDING_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b
 
 /** Hidden by its own attributes: `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`, `input[type=hidden]`. */
 export function hiddenByAttributes(el: Element): boolean {
+  if (!el.hasAttributes()) return false;
   if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true') return true;
   const style = el.getAttribute('style');
   if (style && HIDING_STYLE.test(style)) return true;
@@ -66,43 +68,70 @@ export function hiddenByAttributes(el: Element): boolean {
 }
 
 /**
- * Visibility of candidates within one scan. `structural(el)` is the site's knowledge: true when
- * `el` is a container the site hides (a stale view, an accessibility copy, an inactive tab).
+ * What the user may be typing into (editable regions, `textarea`, `input`, `select`), code and
+ * metadata, and Unison's own UI: never read. The element test behind `EDITABLE` and `NOT_TEXT`,
+ * done with attribute reads instead of selector matching (it runs for every ancestor of every
+ * candidate).
+ */
+export function untouchable(el: Element): boolean {
+  if (NOT_TEXT_TAGS.has(el.localName)) return true;
+  if (!el.hasAttributes()) return false;
+  const ce = el.getAttribute('contenteditable');
+  if (ce !== null && ce !== 'false') return true;
+  return el.getAttribute('role') === 'textbox' || el.hasAttribute('data-unison-email') || el.hasAttribute('data-unison-ui');
+}
+
+type CheckVisibility = (o?: object) => boolean;
+
+/**
+ * Visibility of candidates within one scan. An element is excluded when it or an ancestor is
+ * hidden by attributes, untouchable (see above), or one of the site's hidden containers:
+ * `structural(el)` is the site's knowledge (a stale view, an accessibility copy, an inactive tab,
+ * a duplicate it never counts). Ancestor walks are memoised, so each element is looked at once
+ * per scan; `checkVisibility()` then runs once per candidate.
  */
 export class Visibility {
   private readonly chain = new Map<Element, boolean>();
   constructor(private readonly structural: ((el: Element) => boolean) | null = null) {}
 
-  /** Whether `el` or one of its ancestors is hidden by attributes or site structure. */
-  hiddenChain(el: Element | null): boolean {
+  /** Whether `el` or one of its ancestors is hidden, untouchable or one of the site's hidden containers. */
+  excluded(el: Element | null): boolean {
     const path: Element[] = [];
     let cur = el;
-    let hidden = false;
+    let out = false;
     while (cur) {
       const known = this.chain.get(cur);
       if (known !== undefined) {
-        hidden = known;
+        out = known;
         break;
       }
       path.push(cur);
-      if (hiddenByAttributes(cur) || (this.structural !== null && this.structural(cur))) {
-        hidden = true;
+      if (hiddenByAttributes(cur) || untouchable(cur) || (this.structural !== null && this.structural(cur))) {
+        out = true;
         break;
       }
       cur = parentOf(cur);
     }
-    for (const p of path) this.chain.set(p, hidden);
-    return hidden;
+    for (const p of path) this.chain.set(p, out);
+    return out;
   }
 
-  /** Whether a candidate (element or text node) is visible to the user. */
+  private static rendered(el: Element): boolean {
+    const check = (el as Element & { checkVisibility?: CheckVisibility }).checkVisibility;
+    return typeof check === 'function' ? check.call(el, { checkVisibilityCSS: true, visibilityProperty: true }) : true;
+  }
+
+  /** Whether a candidate (element or text node) is visible to the user and not something being typed. */
   visible(node: Node): boolean {
     const el = node.nodeType === ELEMENT ? (node as Element) : parentOf(node);
-    if (!el || !el.isConnected) return false;
-    if (this.hiddenChain(el)) return false;
-    const check = (el as Element & { checkVisibility?: (o?: object) => boolean }).checkVisibility;
-    if (typeof check === 'function') return check.call(el, { checkVisibilityCSS: true, visibilityProperty: true });
-    return true;
+    if (!el || !el.isConnected || this.excluded(el)) return false;
+    return Visibility.rendered(el);
+  }
+
+  /** The same for an input whose value is the mention (the input itself is not held against it). */
+  visibleInput(input: Element): boolean {
+    if (!input.isConnected || hiddenByAttributes(input) || this.excluded(parentOf(input))) return false;
+    return Visibility.rendered(input);
   }
 }
 
@@ -110,16 +139,18 @@ export class Visibility {
 export function rootsOf(root: ParentNode, deep: boolean): ParentNode[] {
   const roots: ParentNode[] = [root];
   if (!deep) return roots;
+  const visit = (el: Element): void => {
+    const name = el.localName;
+    if (name.indexOf('-') < 0 || name.startsWith('unison-')) return;
+    const sr = el.shadowRoot;
+    if (sr && sr.mode === 'open') roots.push(sr);
+  };
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i];
-    const hostSelf = (r as Node).nodeType === ELEMENT ? (r as Element) : null;
-    const hosts = hostSelf ? [hostSelf, ...r.querySelectorAll('*')] : r.querySelectorAll('*');
-    for (const el of hosts) {
-      const name = el.localName;
-      if (name.indexOf('-') < 0 || name.startsWith('unison-')) continue;
-      const sr = el.shadowRoot;
-      if (sr && sr.mode === 'open') roots.push(sr);
-    }
+    if ((r as Node).nodeType === ELEMENT) visit(r as Element);
+    // A live collection where there is one: no copy of every element of the page.
+    const all = 'getElementsByTagName' in r ? (r as Element | Document).getElementsByTagName('*') : r.querySelectorAll('*');
+    for (let j = 0, n = all.length; j < n; j++) visit(all[j]);
   }
   return roots;
 }
@@ -136,53 +167,85 @@ export function queryRoots(roots: ParentNode[], selector: string): Element[] {
 
 const NEAR_LEVELS = 2;
 
+/** Blocks that are places of their own: the same address in two of them side by side is two mentions. */
+const SEPARATE = new Set(['p', 'li', 'tr', 'dd', 'section', 'article', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'form', 'fieldset']);
+
+/** Whether a sibling node counts (an element, or text that is not blank). */
+function meaningful(n: Node): boolean {
+  if (n.nodeType === ELEMENT) return true;
+  return n.nodeType === TEXT && (n as Text).data.trim() !== '';
+}
+
+/** The next meaningful sibling of `n` in one direction. */
+function sibling(n: Node, next: boolean): Node | null {
+  let cur = next ? n.nextSibling : n.previousSibling;
+  while (cur && !meaningful(cur)) cur = next ? cur.nextSibling : cur.previousSibling;
+  return cur;
+}
+
 /**
  * Collects mentions: counts candidates, applies the cap, and drops a second mention of the same
- * address in the same place (the address beside a name, a link and its text, a button and its
- * title): two mentions of one address are one when one's unit is, or is within two levels of, the
- * other's, or they share a parent.
+ * address in the same place (a link and its text, a button and the title and text inside it, the
+ * address written beside a name). Two mentions of one address are one when one's unit holds the
+ * other's within two levels, or when they sit side by side (siblings, looking through wrappers
+ * that hold nothing else), unless those siblings are paragraphs, list items, rows or the like.
  */
 export class Collector {
   readonly mentions: Mention[] = [];
   scanned = 0;
   capped = false;
-  private readonly claimed = new Map<Node, string[]>();
-  private readonly near = new Map<Node, string[]>();
+  /** Units taken, with their addresses. */
+  private readonly claimed = new Map<Node, Set<string>>();
+  /** Ancestors (up to NEAR_LEVELS) of units taken, with the addresses below them. */
+  private readonly near = new Map<Node, Set<string>>();
   constructor(private readonly limit: number) {}
 
   get full(): boolean {
     return this.capped;
   }
 
-  private has(map: Map<Node, string[]>, node: Node | null, email: string): boolean {
-    if (!node) return false;
-    const list = map.get(node);
-    return list !== undefined && list.includes(email);
+  private static has(map: Map<Node, Set<string>>, node: Node | null, email: string): boolean {
+    return node !== null && map.get(node)?.has(email) === true;
   }
 
-  private mark(map: Map<Node, string[]>, node: Node, email: string): void {
-    const list = map.get(node);
-    if (list) {
-      if (!list.includes(email)) list.push(email);
-    } else map.set(node, [email]);
+  private static mark(map: Map<Node, Set<string>>, node: Node, email: string): void {
+    const set = map.get(node);
+    if (set) set.add(email);
+    else map.set(node, new Set([email]));
   }
 
-  /** Whether `email` was already taken at `unit` or near it. */
+  /** Whether `email` was already taken at `unit`, around it, inside it or beside it. */
   isDuplicate(email: string, unit: Node): boolean {
-    if (this.has(this.near, unit, email) || this.has(this.near, parentOf(unit), email)) return true;
+    const { claimed, near } = this;
     let cur: Node | null = unit;
-    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) if (this.has(this.claimed, cur, email)) return true;
+    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) if (Collector.has(claimed, cur, email)) return true;
+    if (Collector.has(near, unit, email)) return true;
+    // Beside: look through wrappers that hold nothing else, then at the two nearest siblings each way.
+    let s: Node = unit;
+    for (let i = 0; i < NEAR_LEVELS; i++) {
+      const p = s.parentNode;
+      if (!p || p.nodeType !== ELEMENT || sibling(s, false) || sibling(s, true)) break;
+      s = p;
+    }
+    // Paragraphs, list items and rows are separate places, whatever they hold.
+    if (s.nodeType === ELEMENT && SEPARATE.has((s as Element).localName)) return false;
+    for (let dir = 0; dir < 2; dir++) {
+      let sib = sibling(s, dir === 1);
+      for (let i = 0; sib && i < 2; i++, sib = sibling(sib, dir === 1)) {
+        if (Collector.has(claimed, sib, email) || Collector.has(near, sib, email)) return true;
+      }
+    }
     return false;
   }
 
   /**
    * Adds a visible mention unless it is a duplicate. `unit` is the node that stands for the
-   * mention on the page (defaults to the anchor, or a text anchor's parent). Returns false once
-   * the cap is reached: the scan should stop.
+   * mention on the page (default: the anchor). Returns false once the cap is reached: the scan
+   * should stop.
    */
   add(email: string, name: string | null, anchor: Node, unit?: Node | null, textRange?: [number, number]): boolean {
     if (this.capped) return false;
-    const u = unit ?? (anchor.nodeType === TEXT ? parentOf(anchor) : anchor) ?? anchor;
+    const u = unit ?? anchor;
     if (this.isDuplicate(email, u)) return true;
     if (this.mentions.length >= this.limit) {
       this.capped = true;
@@ -191,9 +254,9 @@ export class Collector {
     const m: Mention = { email, name: name && name.trim() ? name.replace(/\s+/g, ' ').trim() : null, anchor };
     if (textRange) m.textRange = textRange;
     this.mentions.push(m);
-    this.mark(this.claimed, u, email);
-    let cur: Node | null = u;
-    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) this.mark(this.near, cur, email);
+    Collector.mark(this.claimed, u, email);
+    let cur = parentOf(u);
+    for (let i = 1; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) Collector.mark(this.near, cur, email);
     return true;
   }
 
@@ -228,16 +291,10 @@ export interface FindContext {
   vis: Visibility;
   doc: Document;
   roots: ParentNode[];
-  /** Extra subtrees to leave out (the site's duplicates), as a selector. */
-  skip?: string;
   /** Names the mention found at an element (default: the page's own text beside it). */
   nameFor?: (el: Element, email: string) => string | null;
   /** For an address in text: the element to put the badge after instead of the text (e.g. outside truncating spans). */
   liftAnchor?: (textParent: Element) => Element | null;
-}
-
-function skipped(ctx: FindContext, el: Element): boolean {
-  return closestDeep(el, ctx.skip ? `${EDITABLE}, ${NOT_TEXT}, ${ctx.skip}` : `${EDITABLE}, ${NOT_TEXT}`) !== null;
 }
 
 /** `a[href^="mailto:"]` links (every recipient of a multi-address link). */
@@ -247,7 +304,7 @@ export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'):
     const emails = mailtoAddresses(a.getAttribute('href'));
     if (!emails.length) continue;
     ctx.c.scanned += emails.length;
-    if (skipped(ctx, a) || !ctx.vis.visible(a)) continue;
+    if (!ctx.vis.visible(a)) continue;
     for (const email of emails) {
       const own = textName(a);
       const name = ctx.nameFor ? ctx.nameFor(a, email) : own;
@@ -279,7 +336,7 @@ export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-l
     }
     if (!parsed) continue;
     ctx.c.scanned++;
-    if (skipped(ctx, el) || !ctx.vis.visible(el)) continue;
+    if (!ctx.vis.visible(el)) continue;
     const anchor = anchorFor(el);
     const name = (ctx.nameFor ? ctx.nameFor(el, parsed.email) : null) ?? parsed.name ?? textName(el);
     if (!ctx.c.add(parsed.email, name, anchor)) return;
@@ -294,8 +351,7 @@ export function findInputs(ctx: FindContext, selector = 'input[type="email" i]')
     const email = normaliseEmail(input.value);
     if (!email) continue;
     ctx.c.scanned++;
-    if (input === active || closestDeep(input, ctx.skip ? `${NOT_TEXT}, ${ctx.skip}` : NOT_TEXT)) continue;
-    if (!ctx.vis.visible(input)) continue;
+    if (input === active || !ctx.vis.visibleInput(input)) continue;
     const name = ctx.nameFor ? ctx.nameFor(input, email) : null;
     if (!ctx.c.add(email, name, input)) return;
   }
@@ -303,21 +359,11 @@ export function findInputs(ctx: FindContext, selector = 'input[type="email" i]')
 
 /**
  * Addresses in text nodes under the roots (or under `within` elements when given), walked with a
- * TreeWalker; editable regions, code and the site's `skip` subtrees are left out. A text inside a
+ * TreeWalker; editable regions, code and the site's hidden containers are left out. A text inside a
  * link or button gets its badge after that element, otherwise right after the address.
  */
 export function findText(ctx: FindContext, within?: Element[]): void {
   const starts: Node[] = within ?? (ctx.roots as unknown as Node[]);
-  const skipSel = ctx.skip ? `${EDITABLE}, ${NOT_TEXT}, ${ctx.skip}` : `${EDITABLE}, ${NOT_TEXT}`;
-  const skipMemo = new Map<Element, boolean>();
-  const isSkipped = (el: Element): boolean => {
-    let v = skipMemo.get(el);
-    if (v === undefined) {
-      v = closestDeep(el, skipSel) !== null;
-      skipMemo.set(el, v);
-    }
-    return v;
-  };
   for (const start of starts) {
     const walkRoot = start.nodeType === 9 ? ((start as Document).body ?? start) : start;
     const walker = ctx.doc.createTreeWalker(walkRoot, SHOW_TEXT);
@@ -329,12 +375,12 @@ export function findText(ctx: FindContext, within?: Element[]): void {
       const found = findEmails(data);
       if (!found.length) continue;
       ctx.c.scanned += found.length;
-      if (isSkipped(parent) || !ctx.vis.visible(n)) continue;
+      if (!ctx.vis.visible(n)) continue;
       const holder = parent.closest(INTERACTIVE) ?? (ctx.liftAnchor ? ctx.liftAnchor(parent) : null);
       for (const m of found) {
         if (ctx.c.full) return;
         const name = (ctx.nameFor ? ctx.nameFor(parent, m.email) : null) ?? nameBefore(data, m.start);
-        const ok = holder ? ctx.c.add(m.email, name, holder) : ctx.c.add(m.email, name, n, parent, [m.start, m.end]);
+        const ok = holder ? ctx.c.add(m.email, name, holder) : ctx.c.add(m.email, name, n, n, [m.start, m.end]);
         if (!ok) return;
       }
     }
@@ -354,12 +400,9 @@ export function emailOfElement(el: Element, attrs: string[]): string | null {
 /** Still a visible mention: connected, not hidden, and (for text or inputs) still holding an address. */
 export function stillVisible(anchor: Node, doc: Document, vis: Visibility): boolean {
   if (!isConnectedTo(anchor, doc)) return false;
-  if (anchor.nodeType === TEXT) {
-    if (!findEmails((anchor as Text).data).length) return false;
-    const p = parentOf(anchor);
-    if (!p || closestDeep(p, `${EDITABLE}, ${NOT_TEXT}`)) return false;
-  } else if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
-    if (!normaliseEmail((anchor as HTMLInputElement).value)) return false;
+  if (anchor.nodeType === TEXT) return findEmails((anchor as Text).data).length > 0 && vis.visible(anchor);
+  if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
+    return normaliseEmail((anchor as HTMLInputElement).value) !== null && vis.visibleInput(anchor as Element);
   }
   return vis.visible(anchor);
 }
@@ -381,7 +424,7 @@ export interface AdapterSpec {
   watchedAttributes: string[];
   /** Walk open shadow roots too. */
   deep?: boolean;
-  /** The site's hidden containers (see `Visibility`). */
+  /** The site's hidden containers and never-counted duplicates (see `Visibility`). */
   hidden?: (el: Element) => boolean;
   /** Finds the mentions: `ctx.roots` are the scan root and its open shadow roots. */
   find(ctx: FindContext & { root: ParentNode }): void;

@@ -14,7 +14,7 @@
  */
 import { normaliseEmail, parseAddressList, findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
-import { closestDeep, defineAdapter, emailsAt, findMailto, findText, queryRoots, type FindContext } from './dom';
+import { defineAdapter, emailsAt, findMailto, findText, queryRoots, type FindContext } from './dom';
 
 export const GMAIL_HOSTS = BUILTIN_SITES.find((s) => s.id === 'gmail')!;
 
@@ -28,6 +28,7 @@ export const GMAIL_SELECTORS = {
   accessibilityCopy: 'afn',
   /** The address written again as text beside a sender (`<ann@acme.io>`). */
   addressBeside: 'span.go',
+  addressBesideClass: 'go',
   /** Avatars carrying the address in `jid` / `data-hovercard-id`. */
   avatar: 'img.ajn, img[jid], img[data-hovercard-id]',
   /** A collapsed message (or the collapsed "older messages" bar) of a long thread. */
@@ -49,8 +50,11 @@ export const GMAIL_SELECTORS = {
 } as const;
 const S = GMAIL_SELECTORS;
 
+/** The site's hidden containers, and the copies it shows that are never a mention of their own. */
 function hidden(el: Element): boolean {
-  if (el.classList.contains(S.accessibilityCopy)) return true;
+  const cls = el.classList;
+  if (cls.contains(S.accessibilityCopy)) return true;
+  if (el.localName === 'span' && (cls.contains(S.addressBesideClass) || el.getAttribute('name') === 'me')) return true;
   return el.matches(S.collapsedHides) && el.closest(S.collapsed) !== null;
 }
 
@@ -95,8 +99,7 @@ function findPeople(ctx: FindContext): void {
     const email = normaliseEmail(el.getAttribute('email')) ?? normaliseEmail(el.getAttribute('data-hovercard-id'));
     if (!email) continue; // e.g. a person id in data-hovercard-id
     ctx.c.scanned++;
-    if (el.closest(S.composeChip) || closestDeep(el, '[contenteditable]:not([contenteditable="false"]), [role="textbox"]')) continue;
-    if (!ctx.vis.visible(el)) continue;
+    if (el.closest(S.composeChip) || !ctx.vis.visible(el)) continue;
     if (!ctx.c.add(email, personName(el), el)) return;
   }
 }
@@ -106,7 +109,7 @@ function findBodies(ctx: FindContext & { root: ParentNode }): void {
   if (ctx.c.full) return;
   const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
   const inside = rootEl?.closest(S.body);
-  const bodies = inside ? [rootEl!] : queryRoots(ctx.roots, S.body).filter((b) => !ctx.vis.hiddenChain(b));
+  const bodies = inside ? [rootEl!] : queryRoots(ctx.roots, S.body).filter((b) => !ctx.vis.excluded(b));
   findText(ctx, bodies);
 }
 
@@ -115,10 +118,9 @@ export const gmail = defineAdapter({
   watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'email', 'data-hovercard-id'],
   hidden,
   find(ctx) {
-    const c = { ...ctx, skip: `${S.addressBeside}, ${S.me}, .${S.accessibilityCopy}` };
-    findChips(c);
-    if (!ctx.c.full) findPeople(c);
-    if (!ctx.c.full) findBodies(c);
+    findChips(ctx);
+    if (!ctx.c.full) findPeople(ctx);
+    if (!ctx.c.full) findBodies(ctx);
   },
   ownEmails(doc) {
     const own = emailsAt(doc, `span${S.me}[email]`, ['email']);

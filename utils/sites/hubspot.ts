@@ -7,7 +7,7 @@
  */
 import { findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
-import { closestDeep, defineAdapter, EDITABLE, findText, queryRoots, textName, type FindContext } from './dom';
+import { defineAdapter, findText, queryRoots, textName, type FindContext } from './dom';
 
 export const HUBSPOT_HOSTS = BUILTIN_SITES.find((s) => s.id === 'hubspot')!;
 
@@ -74,7 +74,7 @@ function findProperties(ctx: FindContext): void {
       if (!found.length) continue;
       ctx.c.scanned++;
       const parent = n.parentElement;
-      if (!parent || closestDeep(parent, EDITABLE) || !ctx.vis.visible(n)) break;
+      if (!parent || !ctx.vis.visible(n)) break;
       // The badge goes after the property's own child holding the address, outside the truncating spans.
       let anchor: Node = n;
       while (anchor.parentNode && anchor.parentNode !== prop) anchor = anchor.parentNode;
@@ -87,7 +87,7 @@ function findProperties(ctx: FindContext): void {
 function findRows(ctx: FindContext & { root: ParentNode }): void {
   const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
   const inRow = rootEl?.closest(S.listRow);
-  const rows = inRow ? [rootEl!] : queryRoots(ctx.roots, S.listRow).filter((r) => !ctx.vis.hiddenChain(r));
+  const rows = inRow ? [rootEl!] : queryRoots(ctx.roots, S.listRow).filter((r) => !ctx.vis.excluded(r));
   if (!rows.length) return;
   const nameFor = (el: Element): string | null => {
     const row = el.closest(S.listRow);

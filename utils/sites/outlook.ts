@@ -46,11 +46,12 @@ function scopesOf(ctx: FindContext & { root: ParentNode }): Element[] {
 export const outlook = defineAdapter({
   id: 'outlook',
   watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'title', 'aria-label', 'aria-expanded'],
+  // The subject heading repeats what the message says; it is never a mention.
+  hidden: (el) => el.getAttribute('role') === 'heading' && el.hasAttribute('title'),
   find(ctx) {
-    const c = { ...ctx, skip: S.subject };
-    findLabelled(c, S.labelled);
-    if (!ctx.c.full) findMailto(c, S.mailto);
-    if (!ctx.c.full) findText(c, scopesOf(ctx));
+    findLabelled(ctx, S.labelled);
+    if (!ctx.c.full) findMailto(ctx, S.mailto);
+    if (!ctx.c.full) findText(ctx, scopesOf(ctx));
   },
   ownEmails(doc) {
     const own = emailsAt(doc, S.account, []);

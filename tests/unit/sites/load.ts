@@ -88,3 +88,12 @@ export function of(mentions: Mention[], email: string): Mention[] {
 export function el(m: Mention): Element {
   return (m.anchor.nodeType === 3 ? m.anchor.parentElement : m.anchor) as Element;
 }
+
+/** A page from a snippet of HTML, at `url`. */
+export function pageFrom(html: string, url = 'https://crm.example.com/'): { window: Window; doc: Document } {
+  const window = new Window({ url, width: 1280, height: 800 });
+  const doc = window.document as unknown as Document;
+  doc.write(`<!doctype html><html><head><title>t</title></head><body>${html}</body></html>`);
+  doc.close();
+  return { window, doc };
+}

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Window } from 'happy-dom';
+import { generic } from '@/utils/sites/generic';
+import { counts, pageFrom } from './load';
+
+let win: Window | null = null;
+afterEach(async () => {
+  await win?.happyDOM.close();
+  win = null;
+});
+const scan = (html: string) => {
+  const p = pageFrom(html);
+  win = p.window;
+  return generic.scan(p.doc, p.doc);
+};
+
+describe('one mention per place', () => {
+  it('a name with its address beside it is one mention', () => {
+    expect(counts(scan('<p><span title="ann@acme.io">Ann Lee</span> <span>&lt;ann@acme.io&gt;</span></p>').mentions)).toEqual({ 'ann@acme.io': 1 });
+    expect(counts(scan('<p>Ann Lee &lt;ann@acme.io&gt; <a href="mailto:ann@acme.io">write</a></p>').mentions)).toEqual({ 'ann@acme.io': 1 });
+    expect(counts(scan('<table><tr><td><a href="mailto:ann@acme.io">Ann Lee</a></td><td><span>ann@acme.io</span></td></tr></table>').mentions)).toEqual({ 'ann@acme.io': 1 });
+  });
+
+  it('an element and what it holds are one mention', () => {
+    expect(counts(scan('<div title="ann@acme.io"><span>ann@acme.io</span></div>').mentions)).toEqual({ 'ann@acme.io': 1 });
+    expect(counts(scan('<button aria-label="Ann Lee ann@acme.io"><span title="ann@acme.io">Ann Lee &lt;ann@acme.io&gt;</span></button>').mentions)).toEqual({ 'ann@acme.io': 1 });
+    const r = scan('<a href="mailto:ann@acme.io" title="ann@acme.io">ann@acme.io</a>');
+    expect(r.mentions).toHaveLength(1);
+    expect((r.mentions[0].anchor as Element).localName).toBe('a');
+  });
+
+  it('the same address in separate places is one mention per place', () => {
+    expect(counts(scan('<p>Owner: ann@acme.io</p><p>Billing: ann@acme.io</p>').mentions)).toEqual({ 'ann@acme.io': 2 });
+    expect(counts(scan('<table><tr><td>Ann</td><td>ann@acme.io</td></tr><tr><td>Ann (billing)</td><td>ann@acme.io</td></tr></table>').mentions)).toEqual({ 'ann@acme.io': 2 });
+    expect(counts(scan('<ul><li><a href="mailto:ann@acme.io">Ann</a></li><li><a href="mailto:ann@acme.io">Ann again</a></li></ul>').mentions)).toEqual({ 'ann@acme.io': 2 });
+    // Different addresses side by side are all kept.
+    expect(counts(scan('<p><a href="mailto:ann@acme.io">Ann</a>, <a href="mailto:raj.patel@globex.com">Raj</a></p>').mentions)).toEqual({ 'ann@acme.io': 1, 'raj.patel@globex.com': 1 });
+  });
+
+  it('two addresses in one text node are two mentions, each with its own range', () => {
+    const r = scan('<p>Write to ann@acme.io or raj.patel@globex.com.</p>');
+    expect(r.mentions.map((m) => [m.email, m.textRange])).toEqual([
+      ['ann@acme.io', [9, 20]],
+      ['raj.patel@globex.com', [24, 44]],
+    ]);
+    expect(r.mentions[0].anchor).toBe(r.mentions[1].anchor);
+  });
+
+  it('without checkVisibility (older browsers) the attribute and structure checks still hold', () => {
+    const p = pageFrom('<style>.gone{display:none}</style><div hidden>ann@acme.io</div><div aria-hidden="true">ann@acme.io</div><div style="visibility: hidden">ann@acme.io</div><div class="gone">raj.patel@globex.com</div>');
+    win = p.window;
+    expect(counts(generic.scan(p.doc, p.doc).mentions)).toEqual({});
+    Object.defineProperty(win.Element.prototype, 'checkVisibility', { value: undefined, configurable: true });
+    // Only stylesheet hiding needs the browser's check.
+    expect(counts(generic.scan(p.doc, p.doc).mentions)).toEqual({ 'raj.patel@globex.com': 1 });
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, adapterFor } from '@/utils/sites';
+import { SITE_IDS } from '@/utils/sites/hosts';
+import { loadFixture } from './load';
+
+const id = (url: string, custom: string[] = []) => adapterFor(new URL(url), custom)?.id ?? null;
+
+describe('adapterFor', () => {
+  it('has one adapter per site id, each with its own id and watched attributes', () => {
+    for (const s of SITE_IDS) {
+      expect(ADAPTERS[s].id).toBe(s);
+      expect(ADAPTERS[s].watchedAttributes).toContain('class');
+      expect(ADAPTERS[s].watchedAttributes).toContain('hidden');
+    }
+    expect(ADAPTERS.dynamics.watchedAttributes).toContain('value');
+  });
+
+  it('routes the built-in sites by host name', () => {
+    expect(id('https://mail.google.com/mail/u/0/#inbox')).toBe('gmail');
+    expect(id('https://outlook.office.com/mail/')).toBe('outlook');
+    expect(id('https://outlook.live.com/mail/0/')).toBe('outlook');
+    expect(id('https://outlook.office365.com/mail/')).toBe('outlook');
+    expect(id('https://acme-dev-ed.lightning.force.com/lightning/r/Lead/00Q/view')).toBe('salesforce');
+    expect(id('https://acme.my.salesforce.com/')).toBe('salesforce');
+    expect(id('https://app.hubspot.com/contacts/1/record/0-1/2')).toBe('hubspot');
+    expect(id('https://app-eu1.hubspot.com/contacts/1')).toBe('hubspot');
+    expect(id('https://acme.crm4.dynamics.com/main.aspx?etn=contact')).toBe('dynamics');
+    expect(id('https://acme.crm.dynamics.com/main.aspx')).toBe('dynamics');
+    expect(id('https://acme.pipedrive.com/person/1')).toBe('pipedrive');
+    expect(id('https://crm.zoho.eu/crm/org1/tab/Contacts/2')).toBe('zoho');
+    expect(id('https://crm.zoho.com.au/crm/')).toBe('zoho');
+    expect(id('https://crm.zohocloud.ca/crm/')).toBe('zoho');
+  });
+
+  it('uses the generic adapter on custom domains only, matching the host exactly', () => {
+    expect(id('https://crm.example.com/contacts/42', ['crm.example.com'])).toBe('custom');
+    expect(id('http://crm.example.com/contacts/42', ['https://CRM.example.com/app'])).toBe('custom');
+    expect(id('https://crm.example.com/contacts/42')).toBeNull();
+    expect(id('https://other.example.com/', ['crm.example.com'])).toBeNull();
+    expect(id('https://evil-crm.example.com/', ['crm.example.com'])).toBeNull();
+  });
+
+  it('returns null elsewhere: other hosts, look-alikes, plain http for built-in sites, other schemes', () => {
+    expect(id('https://example.com/')).toBeNull();
+    expect(id('https://mail.google.com.evil.example/')).toBeNull();
+    expect(id('https://hubspot.com/')).toBeNull();
+    expect(id('http://mail.google.com/')).toBeNull();
+    expect(id('file:///tmp/mail.google.com.html')).toBeNull();
+    expect(id('chrome-extension://abc/popup.html', ['abc'])).toBeNull();
+  });
+
+  it('accepts a Location', async () => {
+    const page = loadFixture('gmail-inbox.html');
+    expect(adapterFor(page.window.location as unknown as Location, [])?.id).toBe('gmail');
+    await page.window.happyDOM.close();
+  });
+});
