@@ -10,7 +10,7 @@ import { addNote, answersFor, pendingCount, recordFeedback, undoFeedback } from 
 import { leadCard, lookupLeads } from './leads';
 import { parseRequest, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
-import { readSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
+import { readStoredSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
 import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
 
 export interface RouterDeps {
@@ -59,7 +59,9 @@ export function classifySender(sender: MessageSender | undefined, deps: RouterDe
 
 /** Handles one message; resolves to undefined when the message is ignored. */
 export async function handleMessage(message: unknown, sender: MessageSender | undefined, deps: RouterDeps): Promise<UnisonResponse | undefined> {
-  const settings = await (deps.settings ?? readSettings)();
+  // The rep's own settings (sites, custom domains, You): none of them is set by policy, and
+  // reading `storage.managed` can take seconds while the browser starts.
+  const settings = await (deps.settings ?? readStoredSettings)();
   const from = classifySender(sender, deps, settings);
   if (!from) return undefined;
   const req = parseRequest(message, from.kind);
