@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { readPolicy, readSettings, updateSettings } from '@/utils/settings';
+import { readPolicy, readStoredSettings, updateSettings } from '@/utils/settings';
 import { emailSchema } from '@/utils/schema';
 
 /** The rep's own name and address: stamped on feedback, and never badged. */
@@ -9,9 +9,13 @@ export function YouSection() {
   const [email, setEmail] = useState('');
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
+  // What the rep typed before the stored values arrived is kept.
+  const touched = useRef(false);
 
   useEffect(() => {
-    void readSettings().then((s) => {
+    // Only storage.local: no policy applies to these fields, and reading it is instant.
+    void readStoredSettings().then((s) => {
+      if (touched.current) return;
       setName(s.you.name);
       setEmail(s.you.email);
     });
@@ -47,11 +51,17 @@ export function YouSection() {
       <form onSubmit={save}>
         <div class="field">
           <label for="you-name">Your name</label>
-          <input id="you-name" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} autocomplete="name" />
+          <input id="you-name" type="text" value={name} onInput={(e) => {
+              touched.current = true;
+              setName(e.currentTarget.value);
+            }} autocomplete="name" />
         </div>
         <div class="field">
           <label for="you-email">Your email</label>
-          <input id="you-email" type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} autocomplete="email" />
+          <input id="you-email" type="email" value={email} onInput={(e) => {
+              touched.current = true;
+              setEmail(e.currentTarget.value);
+            }} autocomplete="email" />
         </div>
         <div class="row">
           <button type="submit" class="primary">Save</button>
