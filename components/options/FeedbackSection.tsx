@@ -49,14 +49,43 @@ export function FeedbackSection() {
 
   useEffect(() => {
     const db = getDb();
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastKey: string | null = null;
+    const load = async () => {
+      try {
+        const [events, campaigns, content] = await Promise.all([db.feedback.toArray(), db.campaigns.toArray(), db.content.toArray()]);
+        if (!cancelled) setData({ events, campaigns, content });
+      } catch (e) {
+        if (!cancelled) setError(`Feedback could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    // Watch something cheap and read everything only when it moved: the charts depend on which
+    // events exist and on the campaign data, not on sync bookkeeping, which changes 500 events at
+    // a time while a sync runs. Bursts of changes are read once.
     const sub = liveQuery(async () => {
-      const [events, campaigns, content] = await Promise.all([db.feedback.toArray(), db.campaigns.toArray(), db.content.toArray()]);
-      return { events, campaigns, content };
+      const [count, last, imports, campaigns] = await Promise.all([
+        db.feedback.count(),
+        db.feedback.orderBy('createdAt').last(),
+        db.imports.count(),
+        db.campaigns.count(),
+      ]);
+      return `${count}|${last?.id ?? ''}|${imports}|${campaigns}`;
     }).subscribe({
-      next: (v) => setData(v),
+      next: (key) => {
+        if (key === lastKey) return;
+        const first = lastKey === null;
+        lastKey = key;
+        clearTimeout(timer);
+        timer = setTimeout(() => void load(), first ? 0 : 750);
+      },
       error: (e: unknown) => setError(`Feedback could not be read: ${e instanceof Error ? e.message : String(e)}`),
     });
-    return () => sub.unsubscribe();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+      sub.unsubscribe();
+    };
   }, []);
 
   const rangeError = fromDay && toDay && fromDay > toDay ? 'The start date is after the end date.' : '';

@@ -156,6 +156,15 @@ describe('Feedback section', () => {
     expect(root.querySelectorAll('details table').length).toBeGreaterThanOrEqual(4);
   });
 
+  it('follows new answers as they are stored', async () => {
+    await db.feedback.bulkAdd(events());
+    await mount();
+    await waitFor(() => root.querySelectorAll('article').length === 2, 'two campaigns');
+    await db.feedback.add(makeEvent(30, { type: 'lead_quality', value: 'poor_fit', reason: 'competitor', campaignId: 'cmp-1', leadEmail: 'ken.ito@stark.jp' }));
+    await waitFor(() => tableRows('Q3 ROI webinar', 'Lead quality').some(([k, v]) => k === 'Poor fit: Competitor' && v === '1'), 'the new answer');
+    expect(tableRows('Q3 ROI webinar', 'Lead quality').at(-1)).toEqual(['Good-lead rate', '50%']);
+  });
+
   it('filters charts and both exports by campaign, question and date range', async () => {
     await db.feedback.bulkAdd(events());
     await mount();
