@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { browserApis, type PermissionsApi } from '@/utils/custom-sites';
-import { readSettings, updateSettings } from '@/utils/settings';
+import { readStoredSettings, updateSettings } from '@/utils/settings';
 import { BUILTIN_SITES, builtinSiteForHost, customDomainMatches, normaliseDomain, type SiteId } from '@/utils/sites/hosts';
 
 interface SiteRow {
@@ -38,16 +38,20 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
-  async function reload() {
-    const s = await readSettings();
-    setDisabled(s.disabledSites);
-    setDomains(s.customDomains);
-  }
+  // Counts the rep's changes, so a first read that ends after a change cannot undo it.
+  const changes = useRef(0);
+
   useEffect(() => {
-    void reload();
+    const before = changes.current;
+    void readStoredSettings().then((s) => {
+      if (changes.current !== before) return;
+      setDisabled(s.disabledSites);
+      setDomains(s.customDomains);
+    });
   }, []);
 
   async function toggle(id: SiteId, on: boolean) {
+    changes.current += 1;
     const s = await updateSettings((x) => {
       x.disabledSites = on ? x.disabledSites.filter((d) => d !== id) : [...new Set([...x.disabledSites, id])];
     });
@@ -98,6 +102,7 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
         setError(`Access to ${host} was not granted, so it was not added.`);
         return;
       }
+      changes.current += 1;
       const s = await updateSettings((x) => {
         if (!x.customDomains.includes(host)) x.customDomains.push(host);
       });
@@ -112,6 +117,7 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
 
   async function remove(host: string) {
     setError('');
+    changes.current += 1;
     const s = await updateSettings((x) => {
       x.customDomains = x.customDomains.filter((d) => d !== host);
     });

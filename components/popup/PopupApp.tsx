@@ -61,8 +61,8 @@ async function offDetail(tab: TargetTab | null): Promise<string | null> {
   }
   const builtin = builtinSiteForHost(host);
   if (!builtin) return null;
-  const { readSettings } = await import('@/utils/settings');
-  const settings = await readSettings().catch(() => null);
+  const { readStoredSettings } = await import('@/utils/settings');
+  const settings = await readStoredSettings().catch(() => null);
   if (settings?.disabledSites.includes(builtin.id)) return `It is switched off for ${builtin.label} in the options.`;
   return `Reload the ${builtin.label} tab to start it there.`;
 }

@@ -169,6 +169,35 @@ describe('Sites section', () => {
     expect((await readSettings()).disabledSites).toEqual(['salesforce']);
   });
 
+  it('keeps a change made before the first read of the settings has ended', async () => {
+    // The first read answers late with what was stored before the click (as a slow read at
+    // browser start does).
+    const local = fakeBrowser.storage.local;
+    const realGet = local.get.bind(local);
+    let first = true;
+    (local as { get: unknown }).get = async (...args: Parameters<typeof realGet>) => {
+      const result = await realGet(...args);
+      if (first) {
+        first = false;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return result;
+    };
+    try {
+      await act(() => {
+        render(<SitesSection permissions={permissions} />, root);
+      });
+      await act(() => switchFor('Gmail').click());
+      await waitFor(() => notified === 1, 'the background to hear of it');
+      await new Promise((r) => setTimeout(r, 80));
+      await flush();
+      expect(switchFor('Gmail').checked).toBe(false);
+      expect((await readSettings()).disabledSites).toEqual(['gmail']);
+    } finally {
+      (local as { get: unknown }).get = realGet;
+    }
+  });
+
   it('asks for the domain in the click itself, saves it on grant and registers the script', async () => {
     await mount();
     await typeDomain('  https://CRM.Acme-Custom.test/app/contacts ');
