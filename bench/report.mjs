@@ -52,7 +52,7 @@ export function toMarkdown(results) {
   lines.push(`# Unison benchmarks${results.quick ? ' (quick mode: one small run each, numbers not meaningful)' : ''}`);
   lines.push('');
   lines.push(
-    `Run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.memoryGb} GB), ${m.chromium ?? 'Chromium ?'}, Node ${m.node}. ` +
+    `Run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.memoryGb} GB; load average ${m.loadAtStart} at the start, ${m.loadAtEnd ?? '?'} at the end), ${m.chromium ?? 'Chromium ?'}, Node ${m.node}. ` +
       `Page cost: ${results.pageCost?.runs ?? 0} rounds (median, with min–max); main-thread time is CPU time of the page's main thread. See docs/benchmarks.md for what each number means.`,
   );
   lines.push('');

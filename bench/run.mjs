@@ -10,6 +10,7 @@
 //   --only bundle,page,store      a subset
 //   --no-build                    reuse the extension already built in .output-bench
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildExtension } from '../scripts/lib/build.mjs';
 import { requireChromium } from '../scripts/lib/chromium.mjs';
@@ -159,6 +160,7 @@ if (wants('store')) {
 }
 
 results.finishedAt = new Date().toISOString();
+results.machine.loadAtEnd = Math.round(loadavg()[0] * 10) / 10;
 results.failures = failures;
 results.goals = goals(results);
 const md = toMarkdown(results);

@@ -1,6 +1,6 @@
 // The machine a run happened on: CPU model, core count, memory, Node and Chromium versions.
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { readFileSync } from 'node:fs';
 
 function cpuModel() {
@@ -32,5 +32,7 @@ export function machine(executable) {
     os: `${platform()} ${release()}`,
     node: process.version,
     chromium: chromiumVersion(executable),
+    /** 1-minute load average when the run started (other work on a shared machine). */
+    loadAtStart: Math.round(loadavg()[0] * 10) / 10,
   };
 }
