@@ -255,14 +255,15 @@ export function summarizePageCost(raw) {
       extra.heap = summarize(Array.from({ length: Math.min(runs.length, plain.length) }, (_, i) => runs[i].heap - plain[i].heap));
       page.extra[v] = extra;
     }
-    // Headline: Unison's extra main-thread time against each baseline's, per phase.
+    // Headline: Unison's extra main-thread time over each baseline's, per phase (below 1: Unison
+    // costs the page less). Not given when either median is not above zero (within noise).
     for (const b of ['naive', 'linkify']) {
       if (!page.extra[b] || !page.extra.unison) continue;
       page.ratios[b] = {};
       for (const ph of PHASES) {
         const u = page.extra.unison[ph].task.median;
         const x = page.extra[b][ph].task.median;
-        page.ratios[b][ph] = u != null && x != null && u > 0 ? x / u : null;
+        page.ratios[b][ph] = u != null && x != null && u > 0 && x > 0 ? u / x : null;
       }
     }
     out[id] = page;

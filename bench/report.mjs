@@ -62,7 +62,7 @@ export function toMarkdown(results) {
   if (pc) {
     lines.push('## Headline: main-thread time Unison adds, against the two baselines (same run)');
     lines.push('');
-    lines.push('"× less" is the baseline\'s extra main-thread time divided by Unison\'s (higher is better for Unison).');
+    lines.push('"Unison ÷ …" is Unison\'s extra main-thread time divided by the baseline\'s: below 1× Unison costs the page less, above 1× more. "–" when a median is not above zero (within noise).');
     lines.push('');
     const rows = [];
     for (const [id, p] of Object.entries(pc)) {
@@ -79,7 +79,7 @@ export function toMarkdown(results) {
         ]);
       }
     }
-    lines.push(table(['Page', 'Phase', 'Unison adds', 'Naive scanner adds', 'linkifyjs scanner adds', 'naive: × less', 'linkify: × less'], rows));
+    lines.push(table(['Page', 'Phase', 'Unison adds', 'Naive scanner adds', 'linkifyjs scanner adds', 'Unison ÷ naive', 'Unison ÷ linkifyjs'], rows));
     lines.push('');
   }
 
