@@ -32,7 +32,11 @@ export default defineConfig({
     description: 'Campaign context beside every lead in Gmail, Outlook and your CRM, and one-click lead feedback for marketing.',
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting'],
     host_permissions: [...BUILTIN_MATCHES, ...E2E_GRANTED_MATCHES],
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // CRM domains the rep adds in Sites are asked for at run time (permissions.request).
+    // Manifest V2 (Firefox) lists optional hosts among optional_permissions.
+    ...(manifestVersion === 2
+      ? { optional_permissions: ['https://*/*', 'http://*/*'] }
+      : { optional_host_permissions: ['https://*/*', 'http://*/*'] }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
