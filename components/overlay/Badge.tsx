@@ -1,6 +1,6 @@
-import type { Signal } from '@preact/signals';
+import type { Signal } from '@preact/signals-core';
 import type { LeadSummary } from '@/utils/protocol';
-import { openCard } from './store';
+import { openCard, useSignalValue } from './store';
 
 export function badgeLabel(lead: LeadSummary): string {
   return `Unison: campaign context for ${lead.name || lead.email}`;
@@ -8,8 +8,8 @@ export function badgeLabel(lead: LeadSummary): string {
 
 /** The small button beside a lead's name or address. Enter and Space activate it (it is a button). */
 export function Badge({ lead, onOpen }: { lead: Signal<LeadSummary>; onOpen: (email: string, opener: HTMLElement) => void }) {
-  const l = lead.value;
-  const open = openCard.value?.email === l.email;
+  const l = useSignalValue(lead);
+  const open = useSignalValue(openCard)?.email === l.email;
   const quality = l.answers.lead_quality?.value;
   const title = l.firstCampaign ? `${badgeLabel(l)} (${l.firstCampaign})` : badgeLabel(l);
   return (

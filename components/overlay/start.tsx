@@ -4,6 +4,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { signal } from '@preact/signals-core';
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
@@ -16,7 +17,7 @@ import type { FeedbackActions } from './Feedback';
 import { detectDarkPage } from './format';
 import { api, type OverlayApi } from './messages';
 import { OverlayEngine, type BadgeHandle } from './engine';
-import { currentSite, getLeadSignal, leadSignal, openCard, pageIsDark, setLead } from './store';
+import { getLeadSignal, leadSignal, openCard, pageIsDark, setLead, useSignalValue } from './store';
 import badgeCss from './badge.css?inline';
 import cardCss from './card.css?inline';
 
@@ -40,7 +41,6 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   if (!hello?.enabled || !hello.siteId) return null;
   const adapter: SiteAdapter | undefined = ADAPTERS[hello.siteId];
   if (!adapter) return null;
-  currentSite.value = hello.site;
   pageIsDark.value = detectDarkPage(document);
 
   let pageOwn = new Set(adapter.ownEmails(document));
@@ -193,6 +193,12 @@ function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: 
 }
 
 const CARD_WIDTH = 400;
+const NO_LEAD = signal<LeadSummary | null>(null);
+
+/** The live state of a lead on the page (answers change from any tab). */
+function useLeadSignal(email: string | undefined): LeadSummary | null {
+  return useSignalValue((email && getLeadSignal(email)) || NO_LEAD);
+}
 
 function place(rect: { top: number; left: number; bottom: number }): { top: number; left: number; maxHeight: number } {
   const vw = window.innerWidth;
@@ -205,7 +211,9 @@ function place(rect: { top: number; left: number; bottom: number }): { top: numb
 }
 
 function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackActions }) {
-  const open = openCard.value;
+  const open = useSignalValue(openCard);
+  const dark = useSignalValue(pageIsDark);
+  const leadState = useLeadSignal(open?.email);
   const [data, setData] = useState<{ email: string; card: LeadCard | null; loading: boolean } | null>(null);
 
   useEffect(() => {
@@ -227,14 +235,14 @@ function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackAc
 
   if (!open) return null;
   const pos = place(open.rect);
-  const answers = getLeadSignal(open.email)?.value.answers ?? data?.card?.answers ?? {};
+  const answers = leadState?.answers ?? data?.card?.answers ?? {};
   const close = () => {
     const opener = open.opener;
     openCard.value = null;
     opener?.focus();
   };
   return (
-    <div class={`wrap${pageIsDark.value ? ' dark' : ''}`} style={{ top: `${pos.top}px`, left: `${pos.left}px` }}>
+    <div class={`wrap${dark ? ' dark' : ''}`} style={{ top: `${pos.top}px`, left: `${pos.left}px` }}>
       <Card
         email={open.email}
         card={data?.email === open.email ? data.card : null}

@@ -1,7 +1,24 @@
-/** Shared overlay state: one signal per known lead on the page, and the open card. */
-import { signal, type Signal } from '@preact/signals';
+/**
+ * Shared overlay state: one signal per known lead on the page, and the open card.
+ * The content script uses the signals core with a small hook (`useSignalValue`) rather than the
+ * Preact integration of @preact/signals, which would add a fifth to its size budget.
+ */
+import { signal, type Signal } from '@preact/signals-core';
+import { useEffect, useReducer } from 'preact/hooks';
 import type { LeadSummary } from '@/utils/protocol';
-import type { EventSite } from '@/utils/sites/hosts';
+
+/** Reads a signal in a component and renders again when it changes. */
+export function useSignalValue<T>(s: Signal<T>): T {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    let first = true;
+    return s.subscribe(() => {
+      if (first) first = false;
+      else rerender(0);
+    });
+  }, [s]);
+  return s.value;
+}
 
 const leads = new Map<string, Signal<LeadSummary>>();
 
@@ -32,6 +49,5 @@ export interface OpenCard {
 }
 
 export const openCard = signal<OpenCard | null>(null);
-export const currentSite = signal<EventSite>('custom');
 /** Whether the host page looks dark (Gmail dark themes): the overlay follows it. */
 export const pageIsDark = signal(false);
