@@ -6,7 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+  EXTENSION_DIR,
   badgeEmails,
   eventually,
   fixturePath,
@@ -37,6 +39,12 @@ describe('a custom CRM domain', () => {
   let options;
 
   before(async () => {
+    // Without the pre-grant, Chromium would show a permission prompt nobody can accept.
+    const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
+    assert.ok(
+      manifest.host_permissions?.includes(`https://${DOMAIN}/*`),
+      `The build in ${EXTENSION_DIR} does not pre-grant ${DOMAIN}: build it with UNISON_E2E_GRANT=${DOMAIN} (scripts/e2e.mjs does).`,
+    );
     session = await launchExtension();
     options = await session.optionsPage();
     await setYou(options, { name: 'Sam Ortiz', email: 'sam@seller.example' });
