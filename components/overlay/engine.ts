@@ -170,7 +170,8 @@ export class OverlayEngine {
       if (rec.type === 'childList') {
         if (rec.removedNodes.length > 0) removals = true;
         for (const node of rec.addedNodes) {
-          if (this.deps.isOwnNode(node)) continue;
+          if (node.nodeType === 1) removeCopiedBadges(node as Element);
+          if (this.deps.isOwnNode(node) || !node.isConnected) continue;
           if (node.nodeType === 1) roots.add(node);
           else if (node.nodeType === 3 && node.parentNode && !this.deps.isOwnNode(node.parentNode)) roots.add(node.parentNode);
         }
@@ -272,6 +273,15 @@ export class OverlayEngine {
     if (removed > 0) this.deps.onLeads?.(this.spottedLeads());
     return rescan;
   }
+}
+
+/**
+ * A page that copies a row (virtual lists, drag and drop) copies the badge element in it too, but
+ * not its shadow root: such an empty copy is removed, and the copied mention gets its own badge.
+ */
+function removeCopiedBadges(el: Element): void {
+  const list = el.tagName === 'UNISON-BADGE' ? [el] : el.getElementsByTagName('unison-badge');
+  for (const b of [...list]) if (!b.shadowRoot) b.remove();
 }
 
 /** Drops roots contained in another root of the set. */

@@ -45,6 +45,7 @@ function makeEngine(opts: { limit?: number } = {}) {
     createBadge: (m, lead): BadgeHandle => {
       created.push(m);
       const host = document.createElement('unison-badge');
+      host.attachShadow({ mode: 'open' });
       host.setAttribute('data-unison-email', lead.email);
       m.anchor.parentNode!.insertBefore(host, m.anchor.nextSibling);
       return { host, remove: () => host.remove() };
@@ -133,6 +134,19 @@ describe('overlay engine', () => {
     await new Promise((r) => setTimeout(r, 10));
     await e.idle();
     expect(badges()).toEqual(['ann@acme.io']);
+  });
+
+  it('removes empty copies of badges when the page clones a row, and badges the copy', async () => {
+    document.body.innerHTML = `<table><tbody id="rows"><tr><td><a href="mailto:ann@acme.io">Ann</a></td></tr></tbody></table>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    expect(badges()).toEqual(['ann@acme.io']);
+    const rows = document.getElementById('rows')!;
+    rows.append(rows.firstElementChild!.cloneNode(true));
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+    expect([...document.querySelectorAll('unison-badge')].every((b) => b.shadowRoot)).toBe(true);
   });
 
   it('caps the work on a page with a huge number of addresses and says so', async () => {
