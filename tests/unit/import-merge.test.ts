@@ -217,3 +217,26 @@ describe('merging into the store', () => {
     expect(csvFeed).toMatchObject({ ok: true, format: 'utm', leads: 4 });
   });
 });
+
+describe('imports at the same time', () => {
+  it('two imports running together both land in full: the later one is worked out again', { timeout: 120_000 }, async () => {
+    // Big enough that working out each merge yields to the event loop, so the two interleave.
+    const rows = (f: (i: number) => string) => Array.from({ length: 3000 }, (_, i) => f(i)).join('\n');
+    const fileA = `email,company,campaign,touched_at\n${rows((i) => `lead${i}@both.example,Company ${i},Spring webinar,2026-03-01`)}`;
+    const fileB = `email,title,campaign,touched_at\n${rows((i) => `lead${i}@both.example,Title ${i},Winter event,2025-12-01`)}`;
+    const [ra, rb] = await Promise.all([
+      importFromText(db, fileA, { fileName: 'a.csv', source: 'file', now: T1 }),
+      importFromText(db, fileB, { fileName: 'b.csv', source: 'feed', now: T2 }),
+    ]);
+    expect(ra.ok && rb.ok).toBe(true);
+    expect(await db.imports.count()).toBe(2);
+    // As if one had run after the other: nothing of either file is lost
+    const leads = await db.leads.toArray();
+    expect(leads).toHaveLength(3000);
+    for (const l of leads) {
+      const i = l.email.slice(4, l.email.indexOf('@'));
+      expect(l).toMatchObject({ company: `Company ${i}`, title: `Title ${i}`, firstCampaign: 'Winter event' });
+    }
+    expect(await db.touches.count()).toBe(6000);
+  });
+});

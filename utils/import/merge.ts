@@ -8,9 +8,11 @@ import { getMeta, setMeta, type UnisonDB } from '../db';
 import { orderTouches } from '../leads';
 import type { Campaign, Content, ImportRecord, Lead, Touch } from '../schema';
 import { defined } from './collect';
+import { yieldToEventLoop } from './util';
 import type { FormatId, ImportSource, NormalisedData, ProgressFn } from './types';
 
-export const WRITE_CHUNK = 2000;
+/** Records per bulk write: small enough that cloning one chunk is a short task. */
+export const WRITE_CHUNK = 1000;
 const CLEARED_KEY = 'campaignData.clearedAt';
 
 function chunks<T>(items: T[], size = WRITE_CHUNK): T[][] {
@@ -50,52 +52,72 @@ export interface MergeStats {
   importId: number;
 }
 
-/** Merges one file's data into the store. */
-export async function mergeIntoDb(db: UnisonDB, data: NormalisedData, opts: MergeOptions): Promise<MergeStats> {
-  const now = (opts.now ?? new Date()).toISOString();
+/** What a merge will write, worked out from a read of the store. */
+interface MergePlan {
+  version: string;
+  campaigns: Campaign[];
+  content: Content[];
+  leads: Lead[];
+  touches: Touch[];
+}
+
+/** Yields every this many records while reading and merging (no transaction is open then). */
+const YIELD_EVERY = 2000;
+
+/**
+ * A version of the campaign data: the last import and the last clear. Any import or "replace
+ * all" changes it, so a merge planned on an older version is planned again.
+ */
+async function dataVersion(db: UnisonDB): Promise<string> {
+  const [last, cleared] = await Promise.all([db.imports.toCollection().last(), getMeta<string>(db, CLEARED_KEY)]);
+  return `${last?.id ?? 0}|${cleared ?? ''}`;
+}
+
+async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: (n: number) => void): Promise<MergePlan> {
+  const version = await dataVersion(db);
   const emails = [...data.leads.keys()];
-  const progress = opts.onProgress ?? (() => undefined);
-  // Work units for the progress bar: reading and writing each record once, roughly.
-  const totalUnits = Math.max(1, emails.length * 2 + data.touches.size * 2 + data.campaigns.size + data.content.size);
-  let units = 0;
-  const step = (n: number) => {
-    units += n;
-    progress(Math.min(1, units / totalUnits), 'saving');
+  let sinceYield = 0;
+  /** Counts work done; true when it is time to yield to the page. */
+  const tick = (n: number): boolean => {
+    sinceYield += n;
+    if (sinceYield < YIELD_EVERY) return false;
+    step(sinceYield);
+    sinceYield = 0;
+    return true;
   };
 
-  return db.transaction('rw', [db.leads, db.campaigns, db.content, db.touches, db.imports], async () => {
-    const written = { leads: 0, campaigns: 0, content: 0, touches: 0 };
+  // Campaigns and content: merged field by field.
+  const campaignsById = new Map<string, Campaign>();
+  const campaignWrites: Campaign[] = [];
+  for (const part of chunks([...data.campaigns.keys()])) {
+    const stored = await db.campaigns.bulkGet(part);
+    part.forEach((id, i) => {
+      const next = data.campaigns.get(id)!;
+      const old = stored[i];
+      const merged = old ? defined({ ...old, ...next, utm: mergeUtm(old, next) }) : next;
+      campaignsById.set(id, merged);
+      if (!old || !sameRecord(old, merged)) campaignWrites.push(merged);
+    });
+    if (tick(part.length)) await yieldToEventLoop();
+  }
+  const contentWrites: Content[] = [];
+  for (const part of chunks([...data.content.keys()])) {
+    const stored = await db.content.bulkGet(part);
+    part.forEach((id, i) => {
+      const next = data.content.get(id)!;
+      const old = stored[i];
+      const merged = old ? defined({ ...old, ...next, campaignId: old.campaignId ?? next.campaignId }) : next;
+      if (!old || !sameRecord(old, merged)) contentWrites.push(merged);
+    });
+    if (tick(part.length)) await yieldToEventLoop();
+  }
 
-    // Campaigns and content: merged field by field.
-    const campaignIds = [...data.campaigns.keys()];
-    const campaignsById = new Map<string, Campaign>();
-    const campaignWrites: Campaign[] = [];
-    for (const part of chunks(campaignIds)) {
-      const stored = await db.campaigns.bulkGet(part);
-      part.forEach((id, i) => {
-        const next = data.campaigns.get(id)!;
-        const old = stored[i];
-        const merged = old ? defined({ ...old, ...next, utm: mergeUtm(old, next) }) : next;
-        campaignsById.set(id, merged);
-        if (!old || !sameRecord(old, merged)) campaignWrites.push(merged);
-      });
-    }
-    const contentIds = [...data.content.keys()];
-    const contentWrites: Content[] = [];
-    for (const part of chunks(contentIds)) {
-      const stored = await db.content.bulkGet(part);
-      part.forEach((id, i) => {
-        const next = data.content.get(id)!;
-        const old = stored[i];
-        const merged = old ? defined({ ...old, ...next, campaignId: old.campaignId ?? next.campaignId }) : next;
-        if (!old || !sameRecord(old, merged)) contentWrites.push(merged);
-      });
-    }
-    step(campaignIds.length + contentIds.length);
-
-    // Stored leads and all their touches (for the first-touch campaign).
-    const storedLeads = new Map<string, Lead>();
-    const touchesByLead = new Map<string, Map<string, Touch>>();
+  // Stored leads and all their touches (for the first-touch campaign). A store without leads
+  // (the first import) has nothing to read.
+  const storedLeads = new Map<string, Lead>();
+  const touchesByLead = new Map<string, Map<string, Touch>>();
+  const anyStored = (await db.leads.count()) > 0 || (await db.touches.count()) > 0;
+  if (anyStored) {
     for (const part of chunks(emails)) {
       const stored = await db.leads.bulkGet(part);
       stored.forEach((l) => l && storedLeads.set(l.email, l));
@@ -105,78 +127,111 @@ export async function mergeIntoDb(db: UnisonDB, data: NormalisedData, opts: Merg
         if (!m) touchesByLead.set(t.email, (m = new Map()));
         m.set(t.id, t);
       }
-      step(part.length);
+      if (tick(part.length)) await yieldToEventLoop();
     }
+  } else {
+    tick(emails.length);
+  }
 
-    // Touches: new ones, or stored ones the file adds to.
-    const touchWrites: Touch[] = [];
-    for (const t of data.touches.values()) {
-      let m = touchesByLead.get(t.email);
-      if (!m) touchesByLead.set(t.email, (m = new Map()));
-      const old = m.get(t.id);
-      const merged = old ? defined({ ...old, ...t, utm: mergeUtm(old, t) }) : t;
-      if (!old || !sameRecord(old, merged)) touchWrites.push(merged);
-      m.set(t.id, merged);
-    }
-    step(data.touches.size);
+  // Touches: new ones, or stored ones the file adds to.
+  const touchWrites: Touch[] = [];
+  for (const t of data.touches.values()) {
+    let m = touchesByLead.get(t.email);
+    if (!m) touchesByLead.set(t.email, (m = new Map()));
+    const old = m.get(t.id);
+    const merged = old ? defined({ ...old, ...t, utm: mergeUtm(old, t) }) : t;
+    if (!old || !sameRecord(old, merged)) touchWrites.push(merged);
+    m.set(t.id, merged);
+    if (tick(1)) await yieldToEventLoop();
+  }
 
-    // Names of campaigns first touches point at that this file does not carry.
-    const missing = new Set<string>();
-    const firstOf = new Map<string, Touch | null>();
-    for (const email of emails) {
-      const { ordered, first } = orderTouches([...(touchesByLead.get(email)?.values() ?? [])]);
-      // The first touch's campaign; when that touch names none, the earliest campaign of the lead.
-      const withCampaign = first?.campaignId ? first : (ordered.find((t) => t.campaignId) ?? null);
-      firstOf.set(email, withCampaign);
-      if (withCampaign?.campaignId && !campaignsById.has(withCampaign.campaignId)) missing.add(withCampaign.campaignId);
-    }
-    if (missing.size) {
-      const ids = [...missing];
-      const found = await db.campaigns.bulkGet(ids);
-      found.forEach((c) => c && campaignsById.set(c.id, c));
-    }
+  // The first-touch campaign of each lead (from all its touches, stored and new).
+  const missing = new Set<string>();
+  const firstOf = new Map<string, Touch | null>();
+  for (const email of emails) {
+    const { ordered, first } = orderTouches([...(touchesByLead.get(email)?.values() ?? [])]);
+    // The first touch's campaign; when that touch names none, the earliest campaign of the lead.
+    const withCampaign = first?.campaignId ? first : (ordered.find((t) => t.campaignId) ?? null);
+    firstOf.set(email, withCampaign);
+    if (withCampaign?.campaignId && !campaignsById.has(withCampaign.campaignId)) missing.add(withCampaign.campaignId);
+    if (tick(1)) await yieldToEventLoop();
+  }
+  if (missing.size) {
+    const found = await db.campaigns.bulkGet([...missing]);
+    found.forEach((c) => c && campaignsById.set(c.id, c));
+  }
 
-    const leadWrites: Lead[] = [];
-    for (const email of emails) {
-      const next = data.leads.get(email)!;
-      const old = storedLeads.get(email);
-      const first = firstOf.get(email);
-      const firstCampaign = first?.campaignId ? (campaignsById.get(first.campaignId)?.name ?? first.campaignId) : undefined;
-      const merged: Lead = defined({ ...old, ...next, firstCampaign: firstCampaign ?? old?.firstCampaign, updatedAt: old?.updatedAt ?? now });
-      if (!old) leadWrites.push(merged);
-      else if (!sameRecord({ ...old, updatedAt: '' }, { ...merged, updatedAt: '' })) leadWrites.push({ ...merged, updatedAt: now });
-    }
-    step(emails.length);
+  const leadWrites: Lead[] = [];
+  for (const email of emails) {
+    const next = data.leads.get(email)!;
+    const old = storedLeads.get(email);
+    const first = firstOf.get(email);
+    const firstCampaign = first?.campaignId ? (campaignsById.get(first.campaignId)?.name ?? first.campaignId) : undefined;
+    const merged: Lead = defined({ ...old, ...next, firstCampaign: firstCampaign ?? old?.firstCampaign, updatedAt: old?.updatedAt ?? now });
+    if (!old) leadWrites.push(merged);
+    else if (!sameRecord({ ...old, updatedAt: '' }, { ...merged, updatedAt: '' })) leadWrites.push({ ...merged, updatedAt: now });
+    if (tick(1)) await yieldToEventLoop();
+  }
+  return { version, campaigns: campaignWrites, content: contentWrites, leads: leadWrites, touches: touchWrites };
+}
 
-    for (const part of chunks(campaignWrites)) await db.campaigns.bulkPut(part);
-    for (const part of chunks(contentWrites)) await db.content.bulkPut(part);
-    written.campaigns = campaignWrites.length;
-    written.content = contentWrites.length;
-    for (const part of chunks(leadWrites)) {
-      await db.leads.bulkPut(part);
-      step(part.length / 2);
+/**
+ * Merges one file's data into the store. The store is read and the merge worked out first,
+ * yielding to the page as it goes; then everything is written in one transaction (all or
+ * nothing), in bulk chunks. If another import or a "replace all" landed in between, the merge is
+ * worked out again.
+ */
+export async function mergeIntoDb(db: UnisonDB, data: NormalisedData, opts: MergeOptions): Promise<MergeStats> {
+  const now = (opts.now ?? new Date()).toISOString();
+  const progress = opts.onProgress ?? (() => undefined);
+  const leadCount = data.leads.size;
+  const touchCount = data.touches.size;
+  // Progress: reading and working out ~40 %, writing ~60 %.
+  const planUnits = Math.max(1, data.campaigns.size + data.content.size + leadCount * 3 + touchCount);
+  for (let attempt = 1; ; attempt++) {
+    let planned = 0;
+    const plan = await planMerge(db, data, now, (n) => {
+      planned += n;
+      progress(Math.min(0.4, (planned / planUnits) * 0.4), 'saving');
+    });
+    const writeUnits = Math.max(1, plan.leads.length + plan.touches.length);
+    let wrote = 0;
+    const stats = await db.transaction('rw', [db.leads, db.campaigns, db.content, db.touches, db.imports, db.meta], async () => {
+      if ((await dataVersion(db)) !== plan.version) return null;
+      for (const part of chunks(plan.campaigns)) await db.campaigns.bulkPut(part);
+      for (const part of chunks(plan.content)) await db.content.bulkPut(part);
+      for (const part of chunks(plan.leads)) {
+        await db.leads.bulkPut(part);
+        wrote += part.length;
+        progress(0.4 + (wrote / writeUnits) * 0.6, 'saving');
+      }
+      for (const part of chunks(plan.touches)) {
+        await db.touches.bulkPut(part);
+        wrote += part.length;
+        progress(0.4 + (wrote / writeUnits) * 0.6, 'saving');
+      }
+      const record: ImportRecord = {
+        at: now,
+        fileName: opts.fileName,
+        format: opts.format,
+        rows: opts.rows,
+        leads: leadCount,
+        touches: touchCount,
+        skippedRows: opts.skippedRows,
+        source: opts.source,
+      };
+      const importId = (await db.imports.add(record)) as number;
+      return {
+        written: { leads: plan.leads.length, campaigns: plan.campaigns.length, content: plan.content.length, touches: plan.touches.length },
+        importId,
+      };
+    });
+    if (stats) {
+      progress(1, 'saving');
+      return stats;
     }
-    written.leads = leadWrites.length;
-    for (const part of chunks(touchWrites)) {
-      await db.touches.bulkPut(part);
-      step(part.length);
-    }
-    written.touches = touchWrites.length;
-
-    const record: ImportRecord = {
-      at: now,
-      fileName: opts.fileName,
-      format: opts.format,
-      rows: opts.rows,
-      leads: emails.length,
-      touches: data.touches.size,
-      skippedRows: opts.skippedRows,
-      source: opts.source,
-    };
-    const importId = (await db.imports.add(record)) as number;
-    progress(1, 'saving');
-    return { written, importId };
-  });
+    if (attempt >= 3) throw new Error('the campaign data kept changing during the import (another import running?); try again');
+  }
 }
 
 /** "Replace all campaign data": clears leads, campaigns, content and touches. Feedback stays. */
