@@ -129,8 +129,23 @@ export function FeedbackSection() {
     }
   }
 
-  const shown = showAll ? stats : stats.slice(0, FIRST_CAMPAIGNS);
   const total = data?.events.length ?? 0;
+  // The same vnodes while only the export status changes: Preact then leaves the charts alone.
+  const charts = useMemo(() => {
+    const shown = showAll ? stats : stats.slice(0, FIRST_CAMPAIGNS);
+    return (
+      <>
+        {shown.map((s) => (
+          <CampaignCharts key={s.campaignId ?? ''} stats={s} theme={theme} />
+        ))}
+        {stats.length > shown.length && (
+          <button type="button" onClick={() => setShowAll(true)}>
+            Show all {stats.length} campaigns
+          </button>
+        )}
+      </>
+    );
+  }, [stats, theme, showAll]);
 
   return (
     <section aria-labelledby="Feedback-h">
@@ -202,14 +217,7 @@ export function FeedbackSection() {
         ) : (
           <>
             <p class="muted">Only the latest answer counts when a rep changed an answer; exports hold every answer.</p>
-            {shown.map((s) => (
-              <CampaignCharts key={s.campaignId ?? ''} stats={s} theme={theme} />
-            ))}
-            {stats.length > shown.length && (
-              <button type="button" onClick={() => setShowAll(true)}>
-                Show all {stats.length} campaigns
-              </button>
-            )}
+            {charts}
           </>
         )}
       </div>

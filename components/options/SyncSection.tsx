@@ -110,7 +110,7 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
       error: () => undefined,
     });
     // The worker writes from another context: a slow poll as well, in case a change is not observed.
-    const timer = setInterval(() => void refreshStatus().catch(() => undefined), 3000);
+    const timer = setInterval(() => void refreshStatus().catch(() => undefined), 10_000);
     return () => {
       sub.unsubscribe();
       clearInterval(timer);

@@ -53,6 +53,8 @@ export function BarChart(props: BarChartProps) {
   const chart = useRef<Chart<'bar'> | null>(null);
   const config = barConfig(props);
 
+  // Redrawn only when what it shows changes, not on every render of the page around it.
+  const key = JSON.stringify([props.labels, props.series, props.theme, props.stacked, props.horizontal]);
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
@@ -71,7 +73,7 @@ export function BarChart(props: BarChartProps) {
     } else {
       chart.current = new Chart(ctx, config);
     }
-  });
+  }, [key]);
 
   useEffect(
     () => () => {
