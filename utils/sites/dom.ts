@@ -69,9 +69,7 @@ export function hiddenByAttributes(el: Element): boolean {
 
 /**
  * What the user may be typing into (editable regions, `textarea`, `input`, `select`), code and
- * metadata, and Unison's own UI: never read. The element test behind `EDITABLE` and `NOT_TEXT`,
- * done with attribute reads instead of selector matching (it runs for every ancestor of every
- * candidate).
+ * metadata, and Unison's own UI: never read. The element test behind `EDITABLE` and `NOT_TEXT`.
  */
 export function untouchable(el: Element): boolean {
   if (NOT_TEXT_TAGS.has(el.localName)) return true;
@@ -81,38 +79,61 @@ export function untouchable(el: Element): boolean {
   return el.getAttribute('role') === 'textbox' || el.hasAttribute('data-unison-email') || el.hasAttribute('data-unison-ui');
 }
 
+/**
+ * The site's knowledge of what it hides: containers it keeps in the DOM but hides (a stale view,
+ * an accessibility copy, an inactive tab), and copies it shows that never count on their own.
+ */
+export interface SiteHidden {
+  /** Those elements as one selector (documentation, and the test when `test` is not given). */
+  selector?: string;
+  /**
+   * The exact test of one element; when given it decides. Prefer it to selectors with ancestors
+   * in them: some DOM implementations cache `matches()` across ancestor changes.
+   */
+  test?: (el: Element) => boolean;
+}
+
 type CheckVisibility = (o?: object) => boolean;
 
 /**
  * Visibility of candidates within one scan. An element is excluded when it or an ancestor is
- * hidden by attributes, untouchable (see above), or one of the site's hidden containers:
- * `structural(el)` is the site's knowledge (a stale view, an accessibility copy, an inactive tab,
- * a duplicate it never counts). Ancestor walks are memoised, so each element is looked at once
- * per scan; `checkVisibility()` then runs once per candidate.
+ * hidden by attributes, untouchable (see above), or one of the site's hidden elements. Ancestor
+ * walks are memoised, so each element is looked at once per scan; `checkVisibility()` then runs
+ * once per candidate.
  */
 export class Visibility {
   private readonly chain = new Map<Element, boolean>();
-  constructor(private readonly structural: ((el: Element) => boolean) | null = null) {}
+  constructor(private readonly site: SiteHidden | null = null) {}
 
-  /** Whether `el` or one of its ancestors is hidden, untouchable or one of the site's hidden containers. */
+  /** The full test of one element. */
+  private own(el: Element): boolean {
+    if (hiddenByAttributes(el) || untouchable(el)) return true;
+    const site = this.site;
+    if (!site) return false;
+    if (site.test) return site.test(el);
+    return site.selector !== undefined && el.matches(site.selector);
+  }
+
+  /** Whether `el` or one of its ancestors is hidden, untouchable or one of the site's hidden elements. */
   excluded(el: Element | null): boolean {
+    const chain = this.chain;
     const path: Element[] = [];
     let cur = el;
     let out = false;
     while (cur) {
-      const known = this.chain.get(cur);
+      const known = chain.get(cur);
       if (known !== undefined) {
         out = known;
         break;
       }
       path.push(cur);
-      if (hiddenByAttributes(cur) || untouchable(cur) || (this.structural !== null && this.structural(cur))) {
+      if (this.own(cur)) {
         out = true;
         break;
       }
       cur = parentOf(cur);
     }
-    for (const p of path) this.chain.set(p, out);
+    for (let i = 0; i < path.length; i++) chain.set(path[i], out);
     return out;
   }
 
@@ -148,8 +169,7 @@ export function rootsOf(root: ParentNode, deep: boolean): ParentNode[] {
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i];
     if ((r as Node).nodeType === ELEMENT) visit(r as Element);
-    // A live collection where there is one: no copy of every element of the page.
-    const all = 'getElementsByTagName' in r ? (r as Element | Document).getElementsByTagName('*') : r.querySelectorAll('*');
+    const all = r.querySelectorAll('*');
     for (let j = 0, n = all.length; j < n; j++) visit(all[j]);
   }
   return roots;
@@ -165,15 +185,22 @@ export function queryRoots(roots: ParentNode[], selector: string): Element[] {
   return out;
 }
 
+/** The elements not inside another of the list (for lists of a few containers). */
+export function outermost(els: Element[]): Element[] {
+  return els.filter((e) => !els.some((o) => o !== e && o.contains(e)));
+}
+
 const NEAR_LEVELS = 2;
 
 /** Blocks that are places of their own: the same address in two of them side by side is two mentions. */
 const SEPARATE = new Set(['p', 'li', 'tr', 'dd', 'section', 'article', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'form', 'fieldset']);
 
-/** Whether a sibling node counts (an element, or text that is not blank). */
+const NOT_BLANK = /\S/;
+
+/** Whether a sibling node counts (an element other than Unison's own, or text that is not blank). */
 function meaningful(n: Node): boolean {
-  if (n.nodeType === ELEMENT) return true;
-  return n.nodeType === TEXT && (n as Text).data.trim() !== '';
+  if (n.nodeType === ELEMENT) return !(n as Element).localName.startsWith('unison-');
+  return n.nodeType === TEXT && NOT_BLANK.test((n as Text).data);
 }
 
 /** The next meaningful sibling of `n` in one direction. */
@@ -195,23 +222,27 @@ export class Collector {
   scanned = 0;
   capped = false;
   /** Units taken, with their addresses. */
-  private readonly claimed = new Map<Node, Set<string>>();
+  private readonly claimed = new Map<Node, string | Set<string>>();
   /** Ancestors (up to NEAR_LEVELS) of units taken, with the addresses below them. */
-  private readonly near = new Map<Node, Set<string>>();
+  private readonly near = new Map<Node, string | Set<string>>();
   constructor(private readonly limit: number) {}
 
   get full(): boolean {
     return this.capped;
   }
 
-  private static has(map: Map<Node, Set<string>>, node: Node | null, email: string): boolean {
-    return node !== null && map.get(node)?.has(email) === true;
+  private static has(map: Map<Node, string | Set<string>>, node: Node | null, email: string): boolean {
+    if (node === null) return false;
+    const v = map.get(node);
+    return v !== undefined && (typeof v === 'string' ? v === email : v.has(email));
   }
 
-  private static mark(map: Map<Node, Set<string>>, node: Node, email: string): void {
-    const set = map.get(node);
-    if (set) set.add(email);
-    else map.set(node, new Set([email]));
+  private static mark(map: Map<Node, string | Set<string>>, node: Node, email: string): void {
+    const v = map.get(node);
+    if (v === undefined) map.set(node, email);
+    else if (typeof v === 'string') {
+      if (v !== email) map.set(node, new Set([v, email]));
+    } else v.add(email);
   }
 
   /** Whether `email` was already taken at `unit`, around it, inside it or beside it. */
@@ -424,8 +455,8 @@ export interface AdapterSpec {
   watchedAttributes: string[];
   /** Walk open shadow roots too. */
   deep?: boolean;
-  /** The site's hidden containers and never-counted duplicates (see `Visibility`). */
-  hidden?: (el: Element) => boolean;
+  /** The site's hidden containers and never-counted copies (see `Visibility`). */
+  hidden?: SiteHidden;
   /** Finds the mentions: `ctx.roots` are the scan root and its open shadow roots. */
   find(ctx: FindContext & { root: ParentNode }): void;
   ownEmails?: (doc: Document) => string[];

@@ -14,7 +14,7 @@
  */
 import { normaliseEmail, parseAddressList, findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, emailsAt, findMailto, findText, queryRoots, type FindContext } from './dom';
+import { defineAdapter, emailsAt, findMailto, findText, outermost, queryRoots, type FindContext } from './dom';
 
 export const GMAIL_HOSTS = BUILTIN_SITES.find((s) => s.id === 'gmail')!;
 
@@ -28,7 +28,6 @@ export const GMAIL_SELECTORS = {
   accessibilityCopy: 'afn',
   /** The address written again as text beside a sender (`<ann@acme.io>`). */
   addressBeside: 'span.go',
-  addressBesideClass: 'go',
   /** Avatars carrying the address in `jid` / `data-hovercard-id`. */
   avatar: 'img.ajn, img[jid], img[data-hovercard-id]',
   /** A collapsed message (or the collapsed "older messages" bar) of a long thread. */
@@ -40,7 +39,6 @@ export const GMAIL_SELECTORS = {
   bodyMailto: 'div.a3s a[href^="mailto:" i]',
   /** Compose recipient chips (current layout), and the field they belong to. */
   composeChip: ':is(div[name="to"], div[name="cc"], div[name="bcc"]) [role="option"][data-hovercard-id]',
-  composeField: 'div[name]',
   /** Compose recipient chips (older layout): `.vR` holding `span.vN[email]` and a hidden input `Name <a@b.com>`. */
   oldChip: '.vR',
   oldChipName: 'span.vN',
@@ -50,13 +48,24 @@ export const GMAIL_SELECTORS = {
 } as const;
 const S = GMAIL_SELECTORS;
 
-/** The site's hidden containers, and the copies it shows that are never a mention of their own. */
-function hidden(el: Element): boolean {
-  const cls = el.classList;
-  if (cls.contains(S.accessibilityCopy)) return true;
-  if (el.localName === 'span' && (cls.contains(S.addressBesideClass) || el.getAttribute('name') === 'me')) return true;
-  return el.matches(S.collapsedHides) && el.closest(S.collapsed) !== null;
-}
+/**
+ * Hidden containers and copies that never count on their own: the `selector` says it, `test` does
+ * the same with class and attribute reads (it runs for every ancestor of every candidate).
+ */
+const hidden = {
+  selector: `.${S.accessibilityCopy}, ${S.addressBeside}, span${S.me}, :is(${S.collapsed}) :is(${S.collapsedHides})`,
+  test(el: Element): boolean {
+    const cls = el.classList;
+    if (cls.length === 0) return el.localName === 'span' && el.getAttribute('name') === 'me';
+    if (cls.contains(S.accessibilityCopy)) return true;
+    const tag = el.localName;
+    if (tag === 'span') {
+      if (cls.contains('go') || el.getAttribute('name') === 'me') return true;
+      if (!cls.contains('hb')) return false;
+    } else if (tag !== 'div' || !(cls.contains('ii') || cls.contains('a3s'))) return false;
+    return el.closest(S.collapsed) !== null;
+  },
+};
 
 function personName(el: Element): string | null {
   const n = el.getAttribute('name') ?? el.getAttribute('data-name');
@@ -109,7 +118,7 @@ function findBodies(ctx: FindContext & { root: ParentNode }): void {
   if (ctx.c.full) return;
   const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
   const inside = rootEl?.closest(S.body);
-  const bodies = inside ? [rootEl!] : queryRoots(ctx.roots, S.body).filter((b) => !ctx.vis.excluded(b));
+  const bodies = inside ? [rootEl!] : outermost(queryRoots(ctx.roots, S.body).filter((b) => !ctx.vis.excluded(b)));
   findText(ctx, bodies);
 }
 

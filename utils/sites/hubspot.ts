@@ -28,13 +28,16 @@ export const HUBSPOT_SELECTORS = {
 } as const;
 const S = HUBSPOT_SELECTORS;
 
-function hidden(el: Element): boolean {
-  if (el.getAttribute('role') !== S.tabPanel || !el.id) return false;
-  for (const tab of el.ownerDocument.querySelectorAll(S.tabFor)) {
-    if (tab.getAttribute('aria-controls') === el.id) return tab.getAttribute('aria-selected') === 'false';
-  }
-  return false;
-}
+/** Tab panels whose tab is not selected (hidden tab content stays in the DOM). */
+const hidden = {
+  test(el: Element): boolean {
+    if (el.getAttribute('role') !== S.tabPanel || !el.id) return false;
+    for (const tab of el.ownerDocument.querySelectorAll(S.tabFor)) {
+      if (tab.getAttribute('aria-controls') === el.id) return tab.getAttribute('aria-selected') === 'false';
+    }
+    return false;
+  },
+};
 
 function recordName(doc: Document): string | null {
   return textName(doc.querySelector(S.recordName));

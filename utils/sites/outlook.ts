@@ -11,7 +11,7 @@
  * - Whatever the rep types (reply body, recipient input) is never read.
  */
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, emailsAt, findLabelled, findMailto, findText, queryRoots, type FindContext } from './dom';
+import { defineAdapter, emailsAt, findLabelled, findMailto, findText, outermost, queryRoots, type FindContext } from './dom';
 
 export const OUTLOOK_HOSTS = BUILTIN_SITES.find((s) => s.id === 'outlook')!;
 
@@ -38,16 +38,15 @@ function scopesOf(ctx: FindContext & { root: ParentNode }): Element[] {
   const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
   const inside = rootEl?.closest(S.scope);
   if (inside) return [rootEl!];
-  // Outermost scopes only (the reading pane may sit inside a conversation container).
-  const all = queryRoots(ctx.roots, S.scope);
-  return all.filter((el) => !all.some((o) => o !== el && o.contains(el)));
+  // Outermost scopes only (the conversation container sits inside the reading pane).
+  return outermost(queryRoots(ctx.roots, S.scope));
 }
 
 export const outlook = defineAdapter({
   id: 'outlook',
   watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'title', 'aria-label', 'aria-expanded'],
   // The subject heading repeats what the message says; it is never a mention.
-  hidden: (el) => el.getAttribute('role') === 'heading' && el.hasAttribute('title'),
+  hidden: { selector: S.subject },
   find(ctx) {
     findLabelled(ctx, S.labelled);
     if (!ctx.c.full) findMailto(ctx, S.mailto);

@@ -4,7 +4,7 @@
  * fields.
  */
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, findMailto, findText, queryRoots, textName } from './dom';
+import { defineAdapter, findMailto, findText, outermost, queryRoots, textName } from './dom';
 
 export const PIPEDRIVE_HOSTS = BUILTIN_SITES.find((s) => s.id === 'pipedrive')!;
 
@@ -38,7 +38,7 @@ export const pipedrive = defineAdapter({
     const inside = rootEl?.closest(S.emailField);
     const fields = inside ? [rootEl!] : queryRoots(ctx.roots, S.emailField);
     // Nested fields (a field inside a field) are walked once, from the outermost.
-    const outer = fields.filter((f) => !fields.some((o) => o !== f && o.contains(f)));
+    const outer = outermost(fields);
     if (outer.length) findText(c, outer);
   },
 });

@@ -19,7 +19,6 @@ export const SALESFORCE_SELECTORS = {
   /** The window manager holding the current view and the stale ones. */
   windowManager: '.lafSinglePaneWindowManager',
   /** A view: `windowViewMode-normal` (also `-maximized`, …); the current one has class `active`. */
-  viewClass: 'windowViewMode-',
   view: '[class*="windowViewMode-"]',
   activeClass: 'active',
   /** Email fields and cells. */
@@ -34,11 +33,11 @@ export const SALESFORCE_SELECTORS = {
 } as const;
 const S = SALESFORCE_SELECTORS;
 
-function hidden(el: Element): boolean {
-  const cls = el.getAttribute('class');
-  if (!cls || cls.indexOf(S.viewClass) < 0 || el.classList.contains(S.activeClass)) return false;
-  return el.closest(S.windowManager) !== null;
-}
+/** Stale views: every view of the window manager but the active one. */
+const hidden = {
+  selector: `${S.windowManager} ${S.view}:not(.${S.activeClass})`,
+  test: (el: Element): boolean => el.matches(S.view) && !el.classList.contains(S.activeClass) && el.closest(S.windowManager) !== null,
+};
 
 function nameFor(el: Element, _email: string): string | null {
   const row = closestDeep(el, S.row);

@@ -55,3 +55,20 @@ describe('one mention per place', () => {
     expect(counts(generic.scan(p.doc, p.doc).mentions)).toEqual({ 'raj.patel@globex.com': 1 });
   });
 });
+
+describe('after badges are in the page', () => {
+  it('a rescan finds the same mentions with Unison badges inserted beside them', () => {
+    const p = pageFrom('<p><span title="ann@acme.io">Ann Lee</span> <span>&lt;ann@acme.io&gt;</span></p><p>Owner: raj.patel@globex.com, <a href="mailto:li.wei@umbrella.co">Li</a></p>');
+    win = p.window;
+    const first = generic.scan(p.doc, p.doc).mentions;
+    for (const m of first) {
+      const badge = p.doc.createElement('unison-badge');
+      badge.setAttribute('data-unison-email', m.email);
+      badge.attachShadow({ mode: 'open' }).append(Object.assign(p.doc.createElement('button'), { textContent: `Unison: campaign context for ${m.email}` }));
+      m.anchor.parentNode!.insertBefore(badge, m.anchor.nextSibling);
+    }
+    const again = generic.scan(p.doc, p.doc).mentions;
+    expect(again.map((m) => [m.email, m.anchor])).toEqual(first.map((m) => [m.email, m.anchor]));
+    expect(counts(again)).toEqual({ 'ann@acme.io': 1, 'raj.patel@globex.com': 1, 'li.wei@umbrella.co': 1 });
+  });
+});
