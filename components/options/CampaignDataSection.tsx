@@ -316,7 +316,7 @@ export function CampaignDataSection({ db: givenDb, fetchSample = fetchBundled }:
       </p>
       {detail && <p class="muted cd-small">{detail}</p>}
 
-      <div class="cd-summary" aria-label="Loaded campaign data">
+      <div class="cd-summary">
         <h3>Loaded now</h3>
         {loaded ? (
           <dl>
