@@ -87,7 +87,7 @@ export class OverlayEngine {
       attributes: true,
       attributeFilter: this.deps.adapter.watchedAttributes,
     });
-    return this.run(() => this.process([this.deps.doc], true));
+    return this.run(() => this.process([this.deps.doc], false));
   }
 
   stop(): void {
@@ -100,7 +100,7 @@ export class OverlayEngine {
 
   /** A full rescan, for in-page navigation. */
   rescan(): Promise<void> {
-    return this.run(() => this.process([this.deps.doc], true));
+    return this.run(() => this.process([this.deps.doc], true, 'all'));
   }
 
   /** Resolves when all queued work is done (tests, benchmarks). */
@@ -164,8 +164,8 @@ export class OverlayEngine {
   private async handleMutations(records: MutationRecord[]): Promise<void> {
     if (this.stopped) return;
     const roots = new Set<Node>();
+    const attributeTargets = new Set<Node>();
     let removals = false;
-    let visibilityMayChange = false;
     for (const rec of records) {
       if (rec.type === 'childList') {
         if (rec.removedNodes.length > 0) removals = true;
@@ -180,18 +180,21 @@ export class OverlayEngine {
         if (parent && !this.deps.isOwnNode(parent)) roots.add(parent);
       } else if (rec.type === 'attributes') {
         if (this.deps.isOwnNode(rec.target)) continue;
-        visibilityMayChange = true;
+        attributeTargets.add(rec.target);
         roots.add(rec.target);
       }
     }
-    await this.process(outermost(roots), visibilityMayChange || removals, visibilityMayChange);
+    // Only badges inside what changed are looked at again (a hover class on one row must not
+    // re-check a thousand badges).
+    const recheck = outermost(attributeTargets);
+    await this.process(outermost(roots), removals || recheck.length > 0, recheck);
   }
 
-  private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckVisibility = false): Promise<void> {
+  private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
     const { adapter, doc } = this.deps;
     const all: Array<ParentNode | Node> = [...roots];
     // A badge the host page removed while its mention stayed: scan the mention's parent again.
-    if (prune) all.push(...this.prune(recheckVisibility));
+    if (prune) all.push(...this.prune(recheckWithin));
     const mentions: Mention[] = [];
     for (const root of all) {
       if (!root.isConnected) continue;
@@ -255,12 +258,13 @@ export class OverlayEngine {
   }
 
   /** Removes badges whose mention left the page (or, after attribute changes, became hidden). */
-  private prune(recheckVisibility: boolean): Node[] {
+  private prune(recheckWithin: Node[] | 'all'): Node[] {
     const { adapter, doc } = this.deps;
     let removed = 0;
     const rescan: Node[] = [];
+    const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
     for (const [anchor, rec] of this.badges) {
-      const anchorGone = !anchor.isConnected || (recheckVisibility && !adapter.isStillVisible(anchor, doc));
+      const anchorGone = !anchor.isConnected || (recheck(anchor) && !adapter.isStillVisible(anchor, doc));
       const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
       if (anchorGone || hostGone) {
         if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);

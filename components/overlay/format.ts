@@ -46,3 +46,26 @@ export function detectDarkPage(doc: Document): boolean {
   }
   return view.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 }
+
+const sheets = new Map<string, CSSStyleSheet>();
+
+/**
+ * Gives a shadow root its styles through one shared constructed stylesheet per CSS text, so a
+ * thousand badges parse and hold their CSS once. Where a browser does not let a content script
+ * adopt sheets, a `<style>` element is used instead.
+ */
+export function adoptStyles(shadow: ShadowRoot, css: string): void {
+  try {
+    let sheet = sheets.get(css);
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      sheets.set(css, sheet);
+    }
+    shadow.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = shadow.ownerDocument.createElement('style');
+    style.textContent = css;
+    shadow.prepend(style);
+  }
+}

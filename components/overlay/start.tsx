@@ -11,10 +11,10 @@ import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { Answers, LeadCard, LeadSummary, SpottedReport } from '@/utils/protocol';
 import { ADAPTERS } from '@/utils/sites';
 import type { Mention, SiteAdapter } from '@/utils/sites/types';
-import { Badge } from './Badge';
+import { BADGE_EVENTS, mountBadge } from './Badge';
 import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
-import { detectDarkPage } from './format';
+import { adoptStyles, detectDarkPage } from './format';
 import { api, type OverlayApi } from './messages';
 import { OverlayEngine, type BadgeHandle } from './engine';
 import { getLeadSignal, leadSignal, openCard, pageIsDark, setLead, useSignalValue } from './store';
@@ -22,7 +22,7 @@ import badgeCss from './badge.css?inline';
 import cardCss from './card.css?inline';
 
 const OWN_TAGS = new Set(['UNISON-BADGE', 'UNISON-CARD']);
-const ISOLATED_EVENTS = ['keydown', 'keyup', 'keypress', 'click', 'dblclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'focusin', 'focusout'];
+const ISOLATED_EVENTS = [...BADGE_EVENTS, 'focusin', 'focusout'];
 
 export function isOwnNode(node: Node): boolean {
   const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
@@ -146,6 +146,7 @@ async function createBadge(
   onOpen: (email: string, opener: HTMLElement) => void,
 ): Promise<BadgeHandle> {
   const sig = leadSignal(lead);
+  let unmount: (() => void) | undefined;
   const ui = await createShadowRootUi(ctx, {
     name: 'unison-badge',
     mode: 'open',
@@ -154,18 +155,18 @@ async function createBadge(
     append: (anchor, root) => {
       anchor.parentNode?.insertBefore(root, anchor.nextSibling);
     },
-    css: badgeCss,
-    isolateEvents: ISOLATED_EVENTS,
-    onMount: (container, _shadow, host) => {
-      host.setAttribute('data-unison-email', lead.email);
-      if (pageIsDark.value) host.setAttribute('data-dark', '');
-      render(<Badge lead={sig} onOpen={onOpen} />, container);
-      return container;
-    },
-    onRemove: (container) => {
-      if (container) render(null, container);
-    },
+    // Styles come from one shared sheet (badge.css starts with its own `:host` reset).
+    inheritStyles: true,
+    // The badge stops its own events (one listener per type, see Badge.ts).
+    isolateEvents: false,
+    onMount: () => unmount,
+    onRemove: (stop) => stop?.(),
   });
+  // Built while still detached from the page, then inserted once.
+  ui.shadowHost.setAttribute('data-unison-email', lead.email);
+  if (pageIsDark.value) ui.shadowHost.setAttribute('data-dark', '');
+  adoptStyles(ui.shadow, badgeCss);
+  unmount = mountBadge(ui.uiContainer, sig, onOpen);
   if (mention.anchor.isConnected) ui.mount();
   return { host: ui.shadowHost, remove: () => ui.remove() };
 }
