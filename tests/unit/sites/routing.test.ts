@@ -55,3 +55,23 @@ describe('adapterFor', () => {
     await page.window.happyDOM.close();
   });
 });
+
+describe('openShadowRoots', () => {
+  it('lists the open shadow roots to observe, nested ones too, never Unison\'s own', async () => {
+    const { openShadowRoots } = await import('@/utils/sites');
+    const page = loadFixture('salesforce-lead.html');
+    const { doc } = page;
+    const host = doc.querySelector('c-lead-referrals')!;
+    expect(openShadowRoots(doc)).toEqual([host.shadowRoot]);
+    const inner = doc.createElement('c-inner');
+    const innerRoot = inner.attachShadow({ mode: 'open' });
+    host.shadowRoot!.append(inner);
+    const closed = doc.createElement('c-closed');
+    closed.attachShadow({ mode: 'closed' });
+    const own = doc.createElement('unison-badge');
+    own.attachShadow({ mode: 'open' });
+    doc.body.append(closed, own);
+    expect(openShadowRoots(doc)).toEqual([host.shadowRoot, innerRoot]);
+    await page.window.happyDOM.close();
+  });
+});
