@@ -22,6 +22,11 @@ import { IssueList } from './import/IssueList';
 import { MappingStep } from './import/MappingStep';
 import './import/campaign-data.css';
 
+/** Open host pages look their leads up again after campaign data changes. */
+function tellOpenPages(): Promise<unknown> {
+  return browser.runtime.sendMessage({ type: 'data-changed' }).catch(() => undefined);
+}
+
 type NeedsMapping = Extract<Prepared, { kind: 'needs-mapping' }>;
 
 type Step =
@@ -154,6 +159,7 @@ export function CampaignDataSection({ db: givenDb, fetchSample = fetchBundled }:
     try {
       const r = await commitPrepared(db, p, { source: 'file', onProgress: progress });
       report(r);
+      void tellOpenPages();
     } catch (e) {
       setDetail('');
       setStatus(`The import failed and nothing was changed: ${(e as Error).message}`);
@@ -210,6 +216,7 @@ export function CampaignDataSection({ db: givenDb, fetchSample = fetchBundled }:
     startBusy('Removing campaign data');
     try {
       await clearCampaignData(db);
+      void tellOpenPages();
       setFormat(null);
       setDetail('Feedback already given is kept.');
       setStatus('All campaign data was removed. Import a file to load new data.');
@@ -240,6 +247,7 @@ export function CampaignDataSection({ db: givenDb, fetchSample = fetchBundled }:
       setFormat(results.map((r) => r.formatLabel).join(' and '));
       setDetail(`Sample data: ${results.map((r) => r.fileName).join(', ')}.`);
       setStatus(`Imported ${emails.size} leads`);
+      void tellOpenPages();
     } catch (e) {
       setStatus(`The sample data could not be loaded: ${(e as Error).message}`);
     }
