@@ -60,7 +60,9 @@ const defaultYield = () => new Promise<void>((r) => setTimeout(r, 0));
 export class OverlayEngine {
   /** email → summary (null: looked up, not a lead). */
   readonly known = new Map<string, LeadSummary | null>();
-  private readonly badges = new Map<Node, BadgeRecord>();
+  /** anchor → address → badge (one text node may hold two addresses). */
+  private readonly badges = new Map<Node, Map<string, BadgeRecord>>();
+  private badgeTotal = 0;
   private observer: MutationObserver | null = null;
   private queue: MutationRecord[] = [];
   private flushScheduled = false;
@@ -94,8 +96,9 @@ export class OverlayEngine {
     this.stopped = true;
     this.observer?.disconnect();
     this.observer = null;
-    for (const rec of this.badges.values()) this.dropBadge(rec);
+    for (const rec of this.records()) this.dropBadge(rec);
     this.badges.clear();
+    this.badgeTotal = 0;
   }
 
   /** A full rescan, for in-page navigation. */
@@ -114,7 +117,7 @@ export class OverlayEngine {
   /** The known leads that have a badge on the page now, one entry per lead. */
   spottedLeads(): LeadSummary[] {
     const out = new Map<string, LeadSummary>();
-    for (const rec of this.badges.values()) {
+    for (const rec of this.records()) {
       const lead = this.known.get(rec.email);
       if (lead && !rec.removed) out.set(rec.email, lead);
     }
@@ -122,7 +125,15 @@ export class OverlayEngine {
   }
 
   badgeCount(): number {
-    return this.badges.size;
+    return this.badgeTotal;
+  }
+
+  private *records(): Generator<BadgeRecord> {
+    for (const byEmail of this.badges.values()) yield* byEmail.values();
+  }
+
+  private hasBadge(m: Mention): boolean {
+    return this.badges.get(m.anchor)?.has(m.email) ?? false;
   }
 
   /** Updates the cached answers of a lead (after feedback here or in another tab). */
@@ -207,7 +218,7 @@ export class OverlayEngine {
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       for (const m of res.mentions) {
-        if (this.badges.has(m.anchor)) continue;
+        if (this.hasBadge(m)) continue;
         mentions.push(m);
       }
       this.mentionsSeen += res.mentions.length;
@@ -219,7 +230,7 @@ export class OverlayEngine {
     let made = 0;
     for (const m of wanted) {
       const lead = this.known.get(m.email);
-      if (!lead || this.badges.has(m.anchor) || !m.anchor.isConnected) continue;
+      if (!lead || this.hasBadge(m) || !m.anchor.isConnected) continue;
       this.addBadge(m, lead);
       if (++made % BADGES_PER_TASK === 0) await (this.deps.yieldToPage ?? defaultYield)();
       if (this.stopped) return;
@@ -239,7 +250,10 @@ export class OverlayEngine {
 
   private addBadge(m: Mention, lead: LeadSummary): void {
     const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, pending: null, removed: false };
-    this.badges.set(m.anchor, rec);
+    let byEmail = this.badges.get(m.anchor);
+    if (!byEmail) this.badges.set(m.anchor, (byEmail = new Map()));
+    byEmail.set(m.email, rec);
+    this.badgeTotal++;
     const made = this.deps.createBadge(m, lead);
     if (made instanceof Promise) {
       rec.pending = made.then((h) => {
@@ -263,16 +277,19 @@ export class OverlayEngine {
     let removed = 0;
     const rescan: Node[] = [];
     const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
-    for (const [anchor, rec] of this.badges) {
+    for (const [anchor, byEmail] of this.badges) {
       const anchorGone = !anchor.isConnected || (recheck(anchor) && !adapter.isStillVisible(anchor, doc));
-      const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
-      if (anchorGone || hostGone) {
+      for (const [email, rec] of byEmail) {
+        const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
+        if (!anchorGone && !hostGone) continue;
         if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
         this.dropBadge(rec);
-        this.badges.delete(anchor);
+        byEmail.delete(email);
+        this.badgeTotal--;
         this.mentionsSeen = Math.max(0, this.mentionsSeen - 1);
         removed++;
       }
+      if (byEmail.size === 0) this.badges.delete(anchor);
     }
     if (removed > 0) this.deps.onLeads?.(this.spottedLeads());
     return rescan;

@@ -74,6 +74,19 @@ describe('overlay engine', () => {
     expect(e.spottedLeads().map((l) => l.email).sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
   });
 
+  it('badges two known addresses in one text node', async () => {
+    document.body.innerHTML = `<p>Call ann@acme.io or raj.patel@globex.com, not bob@unknown.org.</p>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(e.badgeCount()).toBe(2);
+    document.querySelector('p')!.remove();
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(e.badgeCount()).toBe(0);
+  });
+
   it('follows added and removed nodes with one lookup per batch and a cache', async () => {
     document.body.innerHTML = `<ul id="list"><li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
     const { engine: e, lookup } = makeEngine();
