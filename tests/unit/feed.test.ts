@@ -49,7 +49,7 @@ const campaignCsv = [
   'li.wei@umbrella.co,Li,Wei,Umbrella,CTO,cmp-paid-cfo,"Paid social, CFO persona",Paid Social,,,,,2026-08-03',
 ].join('\r\n');
 
-const deps = (over: Partial<FeedDeps> = {}): FeedDeps => ({ db, url: rx.feedUrl, lock: createLock(`feed-${n}`), timeoutMs: 500, ...over });
+const deps = (over: Partial<FeedDeps> = {}): FeedDeps => ({ db, url: rx.feedUrl, lock: createLock(`feed-${n}`), timeoutMs: 5000, ...over });
 
 async function snapshot() {
   return {
@@ -123,7 +123,7 @@ describe('campaign feed', () => {
       ['JSON that does not parse', () => rx.setFeed({ body: '{"schema": "unison.campaign-data/1", "leads": [', contentType: 'application/json' }), /could not be imported/],
       ['JSON of another schema', () => rx.setFeed({ body: '{"schema": "something/2", "rows": []}', contentType: 'application/json' }), /could not be imported/],
       ['CSV without an email column', () => rx.setFeed({ body: 'name,company\r\nAnn,Acme', contentType: 'text/csv' }), /could not be imported/],
-      ['no answer in time', () => rx.setFeed({ body: campaignJson(), stallMs: 3000 }), /did not answer within/],
+      ['no answer in time', () => rx.setFeed({ body: campaignJson(), stallMs: 3000 }), /did not answer within/, { timeoutMs: 500 }],
       ['an unreachable server', () => undefined, /could not be reached/, { url: 'http://127.0.0.1:9/feed' }],
       ['a plain-http URL that is not loopback', () => undefined, /https/, { url: 'http://example.com/feed' }],
     ];

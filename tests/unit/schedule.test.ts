@@ -28,7 +28,7 @@ const scheduler = () =>
   createScheduler({
     db: () => db,
     settings: readSettings,
-    timeoutMs: 500,
+    timeoutMs: 5000,
     pullFeed: async () => pullFeed({ db, url: (await readSettings()).feed.url }),
     lastFeedUrl: async () => (await readFeedState(db)).url,
   });

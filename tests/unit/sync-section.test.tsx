@@ -48,7 +48,7 @@ beforeEach(async () => {
   const scheduler = createScheduler({
     db: getDb,
     settings: readSettings,
-    timeoutMs: 1000,
+    timeoutMs: 5000,
     pullFeed: async () => pullFeed({ db: getDb(), url: (await readSettings()).feed.url }),
     lastFeedUrl: async () => (await readFeedState(getDb())).url,
   });
