@@ -8,6 +8,9 @@ import type { Answer, Answers, FeedbackRequestInput } from './protocol';
 import type { EventSite } from './sites/hosts';
 import { type FeedbackEvent, type Rep, type StoredFeedback } from './schema';
 
+/** Where sync keeps its state (see utils/sync.ts); undo reads the batch in flight from it. */
+const SYNC_STATE_KEY = 'sync.state';
+
 /** How long after a click its event may still be deleted by Undo (if not synced). */
 export const UNDO_WINDOW_MS = 10_000;
 
@@ -98,10 +101,13 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
 
 /** Deletes a just-made event, only while it is unsynced and inside the undo window. */
 export async function undoFeedback(db: UnisonDB, id: string, now = new Date()): Promise<StoredFeedback | null> {
-  return db.transaction('rw', db.feedback, async () => {
+  return db.transaction('rw', db.feedback, db.meta, async () => {
     const e = await db.feedback.get(id);
     if (!e || e.syncState !== 'pending' || e.syncedAt) return null;
     if (now.getTime() - Date.parse(e.createdAt) > UNDO_WINDOW_MS) return null;
+    // Already on its way to the receiver (a batch in flight): too late to take back.
+    const sync = (await db.meta.get(SYNC_STATE_KEY))?.value as { inflight?: { ids?: string[] } | null } | undefined;
+    if (sync?.inflight?.ids?.includes(id)) return null;
     await db.feedback.delete(id);
     return e;
   });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type UnisonDB } from '@/utils/db';
+import { SYNC_META_KEY } from '@/utils/sync';
 import { addNote, answersFor, recordFeedback, undoFeedback, UNDO_WINDOW_MS } from '@/utils/feedback';
 
 let db: UnisonDB;
@@ -43,6 +44,11 @@ describe('feedback events', () => {
     const g = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'content_relevance', value: 'relevant' }, { ...stamp, now: t0 });
     expect((await undoFeedback(db, g.id, t0))?.id).toBe(g.id);
     expect(await db.feedback.get(g.id)).toBeUndefined();
+    // An event in a batch being sent cannot be taken back.
+    const h = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'content_relevance', value: 'not_relevant' }, { ...stamp, now: t0 });
+    await db.meta.put({ key: SYNC_META_KEY, value: { inflight: { ids: [h.id], since: t0.toISOString(), attempts: 1 } } });
+    expect(await undoFeedback(db, h.id, t0)).toBeNull();
+    expect(await db.feedback.get(h.id)).toBeDefined();
   });
 
   it('adds a note as a new event superseding the answer', async () => {
