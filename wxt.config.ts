@@ -42,12 +42,13 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'unison@unison-extension.org',
-              strict_min_version: '115.0',
+              // The data-collection declaration that stores require came with Firefox 140 (142 on Android).
+              strict_min_version: '140.0',
               data_collection_permissions: { required: ['none'] },
             },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : { storage: { managed_schema: 'managed-schema.json' } }),
-    ...(manifestVersion === 3 ? {} : {}),
   }),
 });

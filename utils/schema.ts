@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { EVENT_SITES } from './sites/hosts';
 
+// Extension pages forbid eval: zod must not try to compile validators with `new Function`.
+z.config({ jitless: true });
+
 export const EMAIL_MAX = 254;
 export const NOTE_MAX = 2000;
 
