@@ -146,7 +146,7 @@ async function createBadge(
   onOpen: (email: string, opener: HTMLElement) => void,
 ): Promise<BadgeHandle> {
   const sig = leadSignal(lead);
-  let unmount: (() => void) | undefined;
+  const mounted: { unmount?: () => void } = {};
   const ui = await createShadowRootUi(ctx, {
     name: 'unison-badge',
     mode: 'open',
@@ -159,14 +159,14 @@ async function createBadge(
     inheritStyles: true,
     // The badge stops its own events (one listener per type, see Badge.ts).
     isolateEvents: false,
-    onMount: () => unmount,
+    onMount: () => mounted.unmount,
     onRemove: (stop) => stop?.(),
   });
   // Built while still detached from the page, then inserted once.
   ui.shadowHost.setAttribute('data-unison-email', lead.email);
   if (pageIsDark.value) ui.shadowHost.setAttribute('data-dark', '');
   adoptStyles(ui.shadow, badgeCss);
-  unmount = mountBadge(ui.uiContainer, sig, onOpen);
+  mounted.unmount = mountBadge(ui.uiContainer, sig, onOpen);
   if (mention.anchor.isConnected) ui.mount();
   return { host: ui.shadowHost, remove: () => ui.remove() };
 }
