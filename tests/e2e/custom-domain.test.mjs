@@ -102,11 +102,12 @@ describe('a custom CRM domain', () => {
     // the extension, which the page could not be given access to).
     const styled = await page.locator('unison-badge').first().evaluate((el) => {
       const root = el.shadowRoot;
-      const css = [...(root?.querySelectorAll('style') ?? [])].map((s) => s.textContent ?? '').join('');
-      return { hasShadow: !!root, cssLength: css.length };
+      const button = root?.querySelector('button');
+      const style = button ? getComputedStyle(button) : null;
+      return { hasShadow: !!root, width: style?.width, radius: style?.borderTopLeftRadius };
     });
     assert.ok(styled.hasShadow, 'badge has an open shadow root');
-    assert.ok(styled.cssLength > 0, 'badge styles are in its shadow root');
+    assert.deepEqual([styled.width, styled.radius], ['14px', '4px'], 'badge styles apply inside its shadow root');
     // The card opens and the background answers for this site.
     await page.locator('unison-badge').first().getByRole('button', { name: /^Unison:/ }).click();
     const card = page.getByRole('dialog').first();
