@@ -19,7 +19,7 @@ import { blockExternalNetwork, routeHtml } from '../tests/e2e/lib/routes.mjs';
 import { chromiumArgs, makeProfileDir, removeProfileDir, requireChromium } from '../scripts/lib/chromium.mjs';
 import { bundle } from './lib/esbuild.mjs';
 import { BENCH } from './lib/paths.mjs';
-import { summarize, median } from './lib/stats.mjs';
+import { summarize } from './lib/stats.mjs';
 
 export const VARIANTS = ['plain', 'unison', 'naive', 'linkify'];
 export const PHASES = ['initial', 'burst', 'navigate'];
@@ -271,4 +271,3 @@ export function summarizePageCost(raw) {
   return out;
 }
 
-export { median };

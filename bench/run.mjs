@@ -17,7 +17,7 @@ import { requireChromium } from '../scripts/lib/chromium.mjs';
 import { measureBundles } from './bundle.mjs';
 import { CUSTOM_DOMAIN, REP, knownEmails, pageLeadRecords, writeFixtures } from './fixtures/generate.mjs';
 import { machine } from './lib/env.mjs';
-import { addCustomDomain, ensureDatabase, importCampaignFile, launchBenchExtension, putLeads, setRep } from './lib/ext.mjs';
+import { addCustomDomain, ensureDatabase, importCampaignFile, launchBenchExtension, putLeads, setYou } from './lib/ext.mjs';
 import { BENCH, OUT_DIR, ROOT, TMP } from './lib/paths.mjs';
 import { baselineScripts, launchPlain, measurePageCost, routePages } from './page-cost.mjs';
 import { goals, toMarkdown } from './report.mjs';
@@ -96,7 +96,7 @@ if (wants('page')) {
     const plain = await launchPlain();
     try {
       const options = await session.optionsPage();
-      await setRep(options, REP);
+      await setYou(options, REP);
       await addCustomDomain(options, CUSTOM_DOMAIN);
       await ensureDatabase(options);
       if (await hasImportUi(options)) {
@@ -147,7 +147,7 @@ if (wants('store')) {
   const session = await launchBenchExtension();
   try {
     const options = await session.optionsPage();
-    await setRep(options, REP);
+    await setYou(options, REP);
     results.store.lookup = await step('lookup', () => benchLookup(options, { ...plan.lookup, log }));
     await options.close();
     const files = Object.fromEntries(Object.entries(fixtures.data).filter(([k]) => k.startsWith('import')).map(([, d]) => [d.rows, d.file]));

@@ -13,7 +13,7 @@
 //   them all.
 import { statSync } from 'node:fs';
 import { startReceiver } from '../tests/support/receiver.mjs';
-import { clearStores, countStore, ensureDatabase, importCampaignFile, optionsSection, seedFeedback, seedLeads, seededEmail, withRawDb } from './lib/ext.mjs';
+import { clearStores, countStored, ensureDatabase, importCampaignFile, optionsSection, seedFeedback, seedLeads, seededEmail, withRawDb } from './lib/ext.mjs';
 import { summarize, median } from './lib/stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +50,7 @@ export async function benchLookup(options, { sizes, rounds, perRound, batch = 10
     }
     await clearStores(options, ['feedback']);
     await seedFeedback(options, { count: Math.max(10, Math.floor(size / 100)), leads: size });
-    const count = await countStore(options, 'leads');
+    const count = await countStored(options, 'leads');
     const roundMedians = [];
     const all = [];
     let found = null;
@@ -103,7 +103,7 @@ export async function benchImport(session, { files, runs, log = console.log }) {
         const t0 = Date.now();
         status = await importCampaignFile(options, file, { timeout: 300_000 });
         times.push(Date.now() - t0);
-        leads = await countStore(options, 'leads');
+        leads = await countStored(options, 'leads');
       } finally {
         await options.close();
       }
@@ -134,7 +134,7 @@ export async function benchExport(session, { events, runs, timeout = 300_000, lo
     await ensureDatabase(seeder);
     await clearStores(seeder, ['feedback']);
     await seedFeedback(seeder, { count: events, leads: 1000 });
-    const stored = await countStore(seeder, 'feedback');
+    const stored = await countStored(seeder, 'feedback');
     // The options page is opened once the events are stored, as a marketer would open it.
     options = await session.optionsPage();
     const section = optionsSection(options, 'Feedback');

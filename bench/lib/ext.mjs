@@ -1,23 +1,14 @@
 // Driving the built extension for the benchmark: its options page (import, `You`, `Sites`) and,
 // for bulk seeding only, its IndexedDB database read and written directly from an extension page
 // (same origin as the background, so it is the very database the background reads).
-import { launchExtension, importCampaignFile, optionsSection, waitForStatus } from '../../tests/e2e/lib/index.mjs';
+import { countStored, importCampaignFile, launchExtension, optionsSection, setYou, waitForStatus } from '../../tests/e2e/lib/index.mjs';
 import { EXTENSION_DIR } from './paths.mjs';
 
-export { importCampaignFile, optionsSection, waitForStatus };
+export { countStored, importCampaignFile, optionsSection, setYou, waitForStatus };
 
 /** Starts Chromium with the benchmark build on a fresh profile (offline but for routes). */
 export function launchBenchExtension(opts = {}) {
   return launchExtension({ extensionDir: EXTENSION_DIR, headless: true, ...opts });
-}
-
-/** Sets the rep (`You`) through the options page, as a rep would. */
-export async function setRep(options, { name, email }) {
-  const section = optionsSection(options, 'You');
-  await section.getByLabel('Your name').fill(name);
-  await section.getByLabel('Your email').fill(email);
-  await section.getByRole('button', { name: 'Save' }).click();
-  await waitForStatus(section, /Saved/);
 }
 
 /** Adds a CRM domain in the `Sites` section (the build grants it without a prompt). */
@@ -70,19 +61,6 @@ export async function clearStores(page, stores) {
   );
 }
 
-export async function countStore(page, store) {
-  return withRawDb(
-    page,
-    (db, name) =>
-      new Promise((resolve, reject) => {
-        const r = db.transaction(name, 'readonly').objectStore(name).count();
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      }),
-    store,
-  );
-}
-
 /**
  * Writes `count` generated leads (`lead<i>@seed<i % 97>.example`, i from `from`) straight into
  * the leads store, in chunks, with a first-touch campaign name as imports write it. For the
@@ -118,10 +96,10 @@ export const seededEmail = (i) => `lead${i}@seed${i % 97}.example`;
  * Writes `count` feedback events (valid `unison.feedback/1` events, pending sync) about seeded
  * leads, spread over the last 90 days, in chunks.
  */
-export async function seedFeedback(page, { count, leads, idPrefix = '' }) {
+export async function seedFeedback(page, { count, leads }) {
   return withRawDb(
     page,
-    async (db, { count: n, leads: nLeads, prefix }) => {
+    async (db, { count: n, leads: nLeads }) => {
       const CHUNK = 20_000;
       const TYPES = [
         ['lead_quality', 'good'],
@@ -141,7 +119,7 @@ export async function seedFeedback(page, { count, leads, idPrefix = '' }) {
             const lead = i % nLeads;
             store.put({
               // A valid UUID (version 4 layout) that is unique per i.
-              id: `${hex(0xbe000000 + (prefix.length ? prefix.charCodeAt(0) : 0), 8)}-${hex(i >>> 16, 4)}-4${hex(i, 3)}-8${hex(i >>> 12, 3)}-${hex(i, 12)}`,
+              id: `be000000-${hex(i >>> 16, 4)}-4${hex(i, 3)}-8${hex(i >>> 12, 3)}-${hex(i, 12)}`,
               type,
               value,
               reason: value === 'poor_fit' ? 'no_budget' : null,
@@ -166,7 +144,7 @@ export async function seedFeedback(page, { count, leads, idPrefix = '' }) {
       }
       return n;
     },
-    { count, leads, prefix: idPrefix },
+    { count, leads },
   );
 }
 

@@ -1,8 +1,8 @@
 // Where the benchmark keeps things.
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../../tests/e2e/lib/paths.mjs';
 
-export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { ROOT };
 export const BENCH = resolve(ROOT, 'bench');
 /** Generated fixtures, quick-mode results and scratch files (git-ignored). */
 export const TMP = resolve(BENCH, '.tmp');
