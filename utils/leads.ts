@@ -4,24 +4,87 @@
  */
 import type { UnisonDB } from './db';
 import { answersFor, answersByLead } from './feedback';
-import type { LeadCard, LeadSummary, TouchView } from './protocol';
+import { dataVersion } from './import/merge';
+import type { Answers, LeadCard, LeadSummary, TouchView } from './protocol';
 import { emailSchema, type Touch } from './schema';
+
+/** The address grammar of `emailSchema`, checked without zod's per-call cost (lookups are hot). */
+const EMAIL_RE = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** Lower-cases, validates and de-duplicates addresses; drops what is not an address. */
 export function cleanEmails(emails: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const e of emails) {
-    const parsed = emailSchema.safeParse(e);
-    if (parsed.success) out.add(parsed.data);
+  for (const raw of emails) {
+    const e = raw.trim().toLowerCase();
+    if (e.length <= 254 && EMAIL_RE.test(e)) out.add(e);
   }
   return [...out];
 }
 
+type Badge = Omit<LeadSummary, 'answers'>;
+
+/** Most addresses the background remembers between lookups before it starts afresh. */
+const CACHE_MAX = 200_000;
+
+/**
+ * What the background remembers between lookups, so a page scanned again, another tab with the
+ * same contacts, or a second batch costs no IndexedDB reads: each address looked up (lead or
+ * not) and each lead's answers. Campaign data written by any context changes the data version
+ * (read on each lookup), which empties the lead part; answers are replaced by the background
+ * itself whenever it records, undoes or annotates feedback.
+ */
+export class LeadCache {
+  private version: string | null = null;
+  private readonly leads = new Map<string, Badge | null>();
+  private readonly answers = new Map<string, Answers>();
+
+  async lookup(db: UnisonDB, wanted: string[]): Promise<LeadSummary[]> {
+    const version = await dataVersion(db);
+    if (version !== this.version || this.leads.size > CACHE_MAX) {
+      this.leads.clear();
+      this.version = version;
+    }
+    if (this.answers.size > CACHE_MAX) this.answers.clear();
+    const missing = wanted.filter((e) => !this.leads.has(e));
+    if (missing.length > 0) {
+      const rows = await db.leads.bulkGet(missing);
+      missing.forEach((email, i) => {
+        const l = rows[i];
+        this.leads.set(email, l ? { email: l.email, name: l.name ?? null, company: l.company ?? null, firstCampaign: l.firstCampaign ?? null } : null);
+      });
+    }
+    const found = wanted.map((e) => this.leads.get(e)).filter((l): l is Badge => !!l);
+    const noAnswers = found.map((l) => l.email).filter((e) => !this.answers.has(e));
+    if (noAnswers.length > 0) {
+      const byLead = await answersByLead(db, noAnswers);
+      for (const e of noAnswers) this.answers.set(e, byLead.get(e) ?? {});
+    }
+    return found.map((l) => ({ ...l, answers: this.answers.get(l.email) ?? {} }));
+  }
+
+  /** The lead's answers changed (the background wrote feedback). */
+  setAnswers(email: string, answers: Answers): void {
+    this.answers.set(email, answers);
+  }
+
+  clear(): void {
+    this.version = null;
+    this.leads.clear();
+    this.answers.clear();
+  }
+}
+
 /** Summaries of the known leads among `emails` (unknown ones are left out). */
-export async function lookupLeads(db: UnisonDB, emails: readonly string[], exclude: readonly string[] = []): Promise<LeadSummary[]> {
+export async function lookupLeads(
+  db: UnisonDB,
+  emails: readonly string[],
+  exclude: readonly string[] = [],
+  cache?: LeadCache,
+): Promise<LeadSummary[]> {
   const skip = new Set(exclude.map((e) => e.toLowerCase()));
   const wanted = cleanEmails(emails).filter((e) => !skip.has(e));
   if (wanted.length === 0) return [];
+  if (cache) return cache.lookup(db, wanted);
   const leads = (await db.leads.bulkGet(wanted)).filter((l) => l !== undefined);
   if (leads.length === 0) return [];
   const answers = await answersByLead(

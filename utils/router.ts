@@ -7,8 +7,8 @@ import type { Browser } from 'wxt/browser';
 type MessageSender = Browser.runtime.MessageSender;
 import type { UnisonDB } from './db';
 import { addNote, answersFor, pendingCount, recordFeedback, undoFeedback } from './feedback';
-import { leadCard, lookupLeads } from './leads';
-import { parseRequest, type UnisonRequest, type UnisonResponse } from './protocol';
+import { leadCard, lookupLeads, type LeadCache } from './leads';
+import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
 import { readStoredSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
 import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
@@ -26,6 +26,8 @@ export interface RouterDeps {
   /** Tells every tab that campaign data changed. */
   broadcastDataChanged?: () => Promise<void>;
   now?: () => Date;
+  /** Remembers lookups between messages (the background keeps one for its lifetime). */
+  cache?: LeadCache;
 }
 
 export type SenderKind = { kind: 'page'; site: EventSite; siteId: null } | { kind: 'content'; site: EventSite; siteId: SiteId };
@@ -73,7 +75,8 @@ export async function handleMessage(message: unknown, sender: MessageSender | un
  * Tells open tabs about new answers without holding up the reply: the click is saved already,
  * and a tab that is slow to answer (or gone) must neither delay nor fail it.
  */
-function tellTabs(deps: RouterDeps, email: string, answers: unknown): void {
+function tellTabs(deps: RouterDeps, email: string, answers: Answers): void {
+  deps.cache?.setAnswers(email, answers);
   try {
     void deps.broadcast?.(email, answers).catch(() => undefined);
   } catch {
@@ -91,7 +94,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
     case 'hello':
       return { type: 'hello', enabled: true, site: from.site, siteId: from.siteId, repEmail: rep.email };
     case 'lookup':
-      return { type: 'lookup', leads: await lookupLeads(db, req.emails, ownEmails(settings)) };
+      return { type: 'lookup', leads: await lookupLeads(db, req.emails, ownEmails(settings), deps.cache) };
     case 'card':
       return { type: 'card', card: await leadCard(db, req.email) };
     case 'feedback': {
@@ -123,6 +126,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       await deps.onSettingsChanged?.();
       return { type: 'settings-changed', ok: true };
     case 'data-changed':
+      deps.cache?.clear();
       await deps.broadcastDataChanged?.();
       return { type: 'data-changed', ok: true };
   }

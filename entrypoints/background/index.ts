@@ -1,6 +1,7 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
+import { LeadCache } from '@/utils/leads';
 import { handleMessage, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
 import { pullFeed, readFeedState } from '@/utils/feed';
@@ -28,6 +29,7 @@ export default defineBackground({
     });
     const deps: RouterDeps = {
       db: getDb,
+      cache: new LeadCache(),
       syncNow: () => scheduler.syncNow(),
       onSettingsChanged: () => scheduler.onSettingsChanged(),
       extensionId: browser.runtime.id,

@@ -68,7 +68,7 @@ const YIELD_EVERY = 2000;
  * A version of the campaign data: the last import and the last clear. Any import or "replace
  * all" changes it, so a merge planned on an older version is planned again.
  */
-async function dataVersion(db: UnisonDB): Promise<string> {
+export async function dataVersion(db: UnisonDB): Promise<string> {
   const [last, cleared] = await Promise.all([db.imports.toCollection().last(), getMeta<string>(db, CLEARED_KEY)]);
   return `${last?.id ?? 0}|${cleared ?? ''}`;
 }
