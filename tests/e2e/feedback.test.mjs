@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
+  allStored,
   countStored,
   eventually,
   fixturePath,
@@ -30,23 +31,7 @@ async function routeAll(context) {
 const pressed = async (dialog, name) => dialog.getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
 
 /** Every feedback event of the store, read on an extension page. */
-async function storedEvents(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const req = indexedDB.open('unison');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const all = req.result.transaction('feedback').objectStore('feedback').getAll();
-          all.onsuccess = () => {
-            resolve(all.result);
-            req.result.close();
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
-}
+const storedEvents = (page) => allStored(page, 'feedback');
 
 describe('one-click feedback', () => {
   let session;

@@ -8,7 +8,7 @@
 // carry their error.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, launchExtension, optionsSection, waitForStatus } from './lib/index.mjs';
+import { allStored, eventually, launchExtension, optionsSection, waitForStatus } from './lib/index.mjs';
 import { startReceiver } from '../support/receiver.mjs';
 
 const EVENTS = 2000;
@@ -53,23 +53,8 @@ const RESTART_AT = 12;
 const TIMEOUT_AT = 15;
 
 /** Sync states of every stored event, read straight from the extension's IndexedDB. */
-function storedFeedback(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const req = indexedDB.open('unison');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const db = req.result;
-          const all = db.transaction('feedback', 'readonly').objectStore('feedback').getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve(all.result.map((e) => ({ id: e.id, syncState: e.syncState, syncedAt: e.syncedAt, syncError: e.syncError })));
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+async function storedFeedback(page) {
+  return (await allStored(page, 'feedback')).map((e) => ({ id: e.id, syncState: e.syncState, syncedAt: e.syncedAt, syncError: e.syncError }));
 }
 
 /** Clicks "Sync now" unless a sync started from the page is still running. */

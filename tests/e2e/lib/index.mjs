@@ -2,6 +2,6 @@
 export { ROOT, EXTENSION_DIR, fixturePath } from './paths.mjs';
 export { launchExtension, stopServiceWorker } from './extension.mjs';
 export { routeHtml, routeFixture, blockExternalNetwork } from './routes.mjs';
-export { optionsSection, waitForStatus, importCampaignFile, countStored, readStored, setYou, IMPORT_DONE } from './options.mjs';
+export { optionsSection, waitForStatus, importCampaignFile, allStored, countStored, readStored, setYou, IMPORT_DONE } from './options.mjs';
 export { badges, badgeFor, badgeButton, badgeEmails, waitForBadges, openCard } from './host.mjs';
 export { eventually } from './wait.mjs';

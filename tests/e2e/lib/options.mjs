@@ -76,7 +76,7 @@ function readStore(page, dbName, store, op, key) {
   return page.evaluate(
     async ([name, storeName, operation, k]) => {
       const dbs = await indexedDB.databases();
-      if (!dbs.some((d) => d.name === name)) return operation === 'count' ? 0 : undefined;
+      if (!dbs.some((d) => d.name === name)) return operation === 'count' ? 0 : operation === 'getAll' ? [] : undefined;
       return new Promise((resolve, reject) => {
         const req = indexedDB.open(name);
         req.onerror = () => reject(req.error);
@@ -84,7 +84,7 @@ function readStore(page, dbName, store, op, key) {
           const db = req.result;
           try {
             const objectStore = db.transaction(storeName, 'readonly').objectStore(storeName);
-            const read = operation === 'count' ? objectStore.count() : objectStore.get(k);
+            const read = operation === 'count' ? objectStore.count() : operation === 'getAll' ? objectStore.getAll() : objectStore.get(k);
             read.onsuccess = () => resolve(read.result);
             read.onerror = () => reject(read.error);
           } catch (err) {
@@ -105,6 +105,14 @@ function readStore(page, dbName, store, op, key) {
  */
 export function countStored(page, store, dbName = 'unison') {
   return readStore(page, dbName, store, 'count');
+}
+
+/**
+ * Every record of an object store of the extension's database ([] before it exists).
+ * @param {import('playwright-core').Page} page  any extension page
+ */
+export function allStored(page, store, dbName = 'unison') {
+  return readStore(page, dbName, store, 'getAll');
 }
 
 /**
