@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.output*', '.wxt', 'bench/.tmp', 'demo-output', 'test-results'] },
+  { ignores: ['node_modules', '.output*', '.wxt', '.tmp', 'bench/.tmp', 'demo-output', 'test-results'] },
   ...tseslint.configs.recommended,
   {
     rules: {
