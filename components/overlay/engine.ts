@@ -10,10 +10,16 @@
 import type { LeadSummary } from '@/utils/protocol';
 import type { Mention, SiteAdapter } from '@/utils/sites/types';
 
-/** Most mentions Unison looks at on one page; past that the popup says the page was capped. */
+/**
+ * Most mentions Unison looks at in one pass (the first scan, a navigation, one mutation batch);
+ * past that the popup says the page was capped.
+ */
 export const PAGE_MENTION_LIMIT = 5000;
-/** Most badges created in one task before yielding to the page. */
-export const BADGES_PER_TASK = 250;
+/**
+ * Most badges inserted in one task before yielding to the page. Large, because every yield lets
+ * the page lay out again, and on a big table one layout costs far more than the inserts.
+ */
+export const BADGES_PER_TASK = 1500;
 /** Most addresses asked about in one message. */
 export const LOOKUP_CHUNK = 2000;
 
@@ -67,7 +73,6 @@ export class OverlayEngine {
   private queue: MutationRecord[] = [];
   private flushScheduled = false;
   private running: Promise<void> = Promise.resolve();
-  private mentionsSeen = 0;
   scanned = 0;
   capped = false;
   private stopped = false;
@@ -207,9 +212,10 @@ export class OverlayEngine {
     // A badge the host page removed while its mention stayed: scan the mention's parent again.
     if (prune) all.push(...this.prune(recheckWithin));
     const mentions: Mention[] = [];
+    let seen = 0;
     for (const root of all) {
       if (!root.isConnected) continue;
-      const remaining = this.limit - this.mentionsSeen;
+      const remaining = this.limit - seen;
       if (remaining <= 0) {
         this.capped = true;
         break;
@@ -221,7 +227,7 @@ export class OverlayEngine {
         if (this.hasBadge(m)) continue;
         mentions.push(m);
       }
-      this.mentionsSeen += res.mentions.length;
+      seen += res.mentions.length;
     }
     if (mentions.length === 0) return;
     const own = this.deps.ownEmails();
@@ -286,7 +292,6 @@ export class OverlayEngine {
         this.dropBadge(rec);
         byEmail.delete(email);
         this.badgeTotal--;
-        this.mentionsSeen = Math.max(0, this.mentionsSeen - 1);
         removed++;
       }
       if (byEmail.size === 0) this.badges.delete(anchor);

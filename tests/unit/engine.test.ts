@@ -170,6 +170,13 @@ describe('overlay engine', () => {
     await e.idle();
     expect(e.capped).toBe(true);
     expect(badges()).toEqual([]);
+    // The cap is per pass: rows added later still get their badges.
+    const li = document.createElement('li');
+    li.innerHTML = '<a href="mailto:raj.patel@globex.com">Raj</a>';
+    document.querySelector('ul')!.append(li);
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['raj.patel@globex.com']);
   });
 
   it('stops cleanly, removing every badge', async () => {
