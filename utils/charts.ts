@@ -18,25 +18,7 @@ import {
   type StoredFeedback,
 } from './schema';
 
-export const REASON_LABELS: Record<PoorFitReason, string> = {
-  wrong_persona: 'Wrong persona',
-  no_budget: 'No budget',
-  no_need: 'No need',
-  bad_timing: 'Bad timing',
-  competitor: 'Competitor',
-  unreachable: 'Unreachable',
-  duplicate: 'Duplicate',
-  other: 'Other',
-};
-
-export const FORMAT_LABELS: Record<RequestFormat, string> = {
-  case_study: 'Case study',
-  one_pager: 'One-pager',
-  demo_video: 'Demo video',
-  pricing: 'Pricing',
-  comparison: 'Comparison',
-  other: 'Other',
-};
+export { FORMAT_LABELS, REASON_LABELS } from './labels';
 
 export const QUESTION_LABELS = {
   lead_quality: 'Lead quality',

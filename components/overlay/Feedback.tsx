@@ -1,28 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, FeedbackRequestInput, LeadCard } from '@/utils/protocol';
-import type { RequestFormat } from '@/utils/schema';
+import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
+import type { PoorFitReason, RequestFormat } from '@/utils/schema';
 import { humanise } from './format';
 
 /** The buttons marketing's questions are answered with; one click saves. */
-export const REASONS = [
-  ['wrong_persona', 'Wrong persona'],
-  ['no_budget', 'No budget'],
-  ['no_need', 'No need'],
-  ['bad_timing', 'Bad timing'],
-  ['competitor', 'Competitor'],
-  ['unreachable', 'Unreachable'],
-  ['duplicate', 'Duplicate'],
-  ['other', 'Other'],
-] as const;
+export const REASONS = Object.entries(REASON_LABELS) as Array<[PoorFitReason, string]>;
 
-export const FORMATS = [
-  ['case_study', 'Case study'],
-  ['one_pager', 'One-pager'],
-  ['demo_video', 'Demo video'],
-  ['pricing', 'Pricing'],
-  ['comparison', 'Comparison'],
-  ['other', 'Other'],
-] as const;
+export const FORMATS = Object.entries(FORMAT_LABELS) as Array<[RequestFormat, string]>;
 
 /** How long the Undo button stays (the background allows a little longer). */
 export const UNDO_SHOWN_MS = 8000;

@@ -1,29 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, LeadSummary, SpottedReport } from '@/utils/protocol';
-import type { RequestFormat } from '@/utils/schema';
+import type { PoorFitReason, RequestFormat } from '@/utils/schema';
 import { BUILTIN_SITES, builtinSiteForHost, type EventSite } from '@/utils/sites/hosts';
 import { asSpottedReport, browserPopupApi, reply, type PopupApi, type TargetTab } from './api';
+import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
 import './popup.css';
 
-export const FORMAT_LABELS = {
-  case_study: 'Case study',
-  one_pager: 'One-pager',
-  demo_video: 'Demo video',
-  pricing: 'Pricing',
-  comparison: 'Comparison',
-  other: 'Other',
-} as const satisfies Record<RequestFormat, string>;
+export { FORMAT_LABELS };
 
-const REASON_LABELS: Record<string, string> = {
-  wrong_persona: 'Wrong persona',
-  no_budget: 'No budget',
-  no_need: 'No need',
-  bad_timing: 'Bad timing',
-  competitor: 'Competitor',
-  unreachable: 'Unreachable',
-  duplicate: 'Duplicate',
-  other: 'Other',
-};
 
 const SITE_LABELS: Record<EventSite, string> = {
   ...(Object.fromEntries(BUILTIN_SITES.map((s) => [s.id, s.label])) as Record<(typeof BUILTIN_SITES)[number]['id'], string>),
@@ -35,7 +19,7 @@ const SITE_LABELS: Record<EventSite, string> = {
 export function answerLabels(answers: Answers): string[] {
   const out: string[] = [];
   const q = answers.lead_quality;
-  if (q) out.push(q.value === 'good' ? 'Good lead' : q.reason ? `Poor fit: ${REASON_LABELS[q.reason] ?? q.reason}` : 'Poor fit');
+  if (q) out.push(q.value === 'good' ? 'Good lead' : q.reason ? `Poor fit: ${REASON_LABELS[q.reason as PoorFitReason] ?? q.reason}` : 'Poor fit');
   const r = answers.content_relevance;
   if (r) out.push(r.value === 'relevant' ? 'Content relevant' : 'Content not relevant');
   const i = answers.info_sufficiency;
