@@ -12,6 +12,7 @@ import { barConfig } from '@/components/options/charts/BarChart';
 import { readChartTheme } from '@/components/options/charts/theme';
 import { getDb, resetDbForTests, type UnisonDB } from '@/utils/db';
 import { KNOWN_LEADS, makeEvent } from '../support/events';
+import { flush as flushTicks, waitFor as waitUntil } from '../support/preact';
 
 let root: HTMLDivElement;
 let db: UnisonDB;
@@ -58,20 +59,8 @@ afterEach(() => {
   resetDbForTests();
 });
 
-async function flush(times = 5) {
-  for (let i = 0; i < times; i++) {
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 5));
-    });
-  }
-}
-async function waitFor(check: () => boolean, what: string) {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await flush(1);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const flush = (times = 5) => flushTicks(times, 5);
+const waitFor = (check: () => boolean, what: string) => waitUntil(check, what, { attempts: 300, delayMs: 5 });
 async function mount() {
   await act(() => {
     render(<FeedbackSection />, root);

@@ -16,6 +16,7 @@ import { handleMessage } from '@/utils/router';
 import { updateSettings } from '@/utils/settings';
 import { REQUEST_FORMATS } from '@/utils/schema';
 import type { SpottedReport } from '@/utils/protocol';
+import { flush, waitFor as waitUntil } from '../support/preact';
 
 let root: HTMLDivElement;
 let db: UnisonDB;
@@ -89,20 +90,7 @@ afterEach(() => {
   db.close();
 });
 
-async function flush(times = 10) {
-  for (let i = 0; i < times; i++) {
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 0));
-    });
-  }
-}
-async function waitFor(check: () => boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await flush(1);
-  }
-  throw new Error(`timed out waiting for ${what}; page says: ${root.textContent}`);
-}
+const waitFor = (check: () => boolean, what: string) => waitUntil(check, what, { describe: () => `page says: ${root.textContent}` });
 
 /** Opens the popup about tab `tabId` (as end-to-end tests do, with ?tab=). */
 async function openPopup(tabId: number) {

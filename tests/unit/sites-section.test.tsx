@@ -15,6 +15,7 @@ import { openDb, type UnisonDB } from '@/utils/db';
 import { handleMessage } from '@/utils/router';
 import { readSettings, updateSettings } from '@/utils/settings';
 import { BUILTIN_SITES } from '@/utils/sites/hosts';
+import { flush, waitFor as waitUntil } from '../support/preact';
 
 type Script = Browser.scripting.RegisteredContentScript;
 
@@ -93,20 +94,7 @@ afterEach(() => {
   db.close();
 });
 
-async function flush(times = 10) {
-  for (let i = 0; i < times; i++) {
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 0));
-    });
-  }
-}
-async function waitFor(check: () => boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await flush(1);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = (check: () => boolean, what: string) => waitUntil(check, what);
 
 async function mount() {
   await act(() => {

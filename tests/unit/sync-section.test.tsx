@@ -15,6 +15,7 @@ import { createScheduler } from '@/utils/schedule';
 import { readSettings, readStoredSettings, updateSettings } from '@/utils/settings';
 import { startReceiver, type Receiver } from '../support/receiver.mjs';
 import { makeEvents } from '../support/events';
+import { flush as flushTicks, waitFor as waitUntil } from '../support/preact';
 
 class MemoryPermissions implements HostPermissions {
   origins = new Set<string>();
@@ -72,20 +73,9 @@ afterEach(async () => {
   resetDbForTests();
 });
 
-async function flush(times = 5) {
-  for (let i = 0; i < times; i++) {
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 5));
-    });
-  }
-}
-async function waitFor(check: () => boolean, what: string) {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await flush(1);
-  }
-  throw new Error(`timed out waiting for ${what}: status is "${statusText()}"`);
-}
+const flush = (times = 5) => flushTicks(times, 5);
+const waitFor = (check: () => boolean, what: string) =>
+  waitUntil(check, what, { attempts: 300, delayMs: 5, describe: () => `status is "${statusText()}"` });
 async function mount() {
   await act(() => {
     render(<SyncSection permissions={permissions} />, root);
