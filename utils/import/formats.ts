@@ -293,6 +293,28 @@ export function hubspotConversion(value: string | undefined): { title: string; t
   return { title, type: guessContentType(v) };
 }
 
+/** One HubSpot touch from its traffic source, conversion, time and converting campaign. */
+function hubspotTouch(
+  kind: 'first' | 'latest',
+  t: {
+    source: ReturnType<typeof hubspotSource>;
+    conversion: ReturnType<typeof hubspotConversion>;
+    at: TouchDraft['at'];
+    campaign: string | undefined;
+    product: TouchDraft['product'];
+  },
+): TouchDraft {
+  return {
+    kind,
+    at: t.at,
+    campaignName: meaningful(t.campaign) ?? t.source.campaign,
+    channel: t.source.channel,
+    utm: t.source.utm,
+    product: t.product,
+    content: t.conversion ? { title: t.conversion.title, type: t.conversion.type, product: t.product } : undefined,
+  };
+}
+
 function hubspotMapper(cols: Columns): RowMapper {
   const emailKey = cols.first(HS.email) ?? 'email';
   return {
@@ -301,33 +323,26 @@ function hubspotMapper(cols: Columns): RowMapper {
       const product = row.get(...HS.product);
       const touches: TouchDraft[] = [];
 
-      const orig = hubspotSource(row.get(...HS.origSource), row.get(...HS.origDd1), row.get(...HS.origDd2));
-      const firstConv = hubspotConversion(row.get(...HS.firstConv));
+      // First touch: original source, first conversion; latest: latest source, recent conversion.
+      // Every date column is read (and a bad one reported), used or not.
       const firstConvAt = row.date(...HS.firstConvDate);
-      const first: TouchDraft = {
-        kind: 'first',
-        at: firstConvAt ?? create,
-        campaignName: meaningful(row.get(...HS.firstCampaign)) ?? orig.campaign,
-        channel: orig.channel,
-        utm: orig.utm,
-        product,
-        content: firstConv ? { title: firstConv.title, type: firstConv.type, product } : undefined,
-      };
-      if (informative(first)) touches.push(first);
-
-      const latest = hubspotSource(row.get(...HS.latestSource), row.get(...HS.latestDd1), row.get(...HS.latestDd2));
       const latestAt = row.date(...HS.latestDate);
-      const recentConv = hubspotConversion(row.get(...HS.recentConv));
       const recentConvAt = row.date(...HS.recentConvDate);
-      const last: TouchDraft = {
-        kind: 'latest',
-        at: recentConvAt ?? latestAt,
-        campaignName: meaningful(row.get(...HS.lastCampaign)) ?? latest.campaign,
-        channel: latest.channel,
-        utm: latest.utm,
+      const first = hubspotTouch('first', {
+        source: hubspotSource(row.get(...HS.origSource), row.get(...HS.origDd1), row.get(...HS.origDd2)),
+        conversion: hubspotConversion(row.get(...HS.firstConv)),
+        at: firstConvAt ?? create,
+        campaign: row.get(...HS.firstCampaign),
         product,
-        content: recentConv ? { title: recentConv.title, type: recentConv.type, product } : undefined,
-      };
+      });
+      if (informative(first)) touches.push(first);
+      const last = hubspotTouch('latest', {
+        source: hubspotSource(row.get(...HS.latestSource), row.get(...HS.latestDd1), row.get(...HS.latestDd2)),
+        conversion: hubspotConversion(row.get(...HS.recentConv)),
+        at: recentConvAt ?? latestAt,
+        campaign: row.get(...HS.lastCampaign),
+        product,
+      });
       if (informative(last)) touches.push(last);
 
       return {
