@@ -8,21 +8,13 @@
 // carry their error.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allStored, eventually, launchExtension, optionsSection, waitForStatus } from './lib/index.mjs';
+import { readFileSync } from 'node:fs';
+import { allStored, eventually, fixturePath, launchExtension, optionsSection, waitForStatus } from './lib/index.mjs';
 import { startReceiver } from '../support/receiver.mjs';
 
 const EVENTS = 2000;
 const TOKEN = 'e2e-token-0123456789';
-const LEADS = [
-  'ann@acme.io',
-  'raj.patel@globex.com',
-  'maria.gonzalez@initech.io',
-  'li.wei@umbrella.co',
-  'tom.baker@hooli.com',
-  'sofia.rossi@vandelay.it',
-  'ken.ito@stark.jp',
-  'nina.berg@wayne.no',
-];
+const LEADS = JSON.parse(readFileSync(fixturePath('known-leads.json'), 'utf8'));
 
 // One answer per POST, by request number (batches of 500, so 4 must be accepted). 500 and 503:
 // 6 of 18 (a third). Request 6 stalls while the test
