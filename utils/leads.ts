@@ -6,17 +6,16 @@ import type { UnisonDB } from './db';
 import { answersFor, answersByLead } from './feedback';
 import { dataVersion } from './import/merge';
 import type { Answers, LeadCard, LeadSummary, TouchView } from './protocol';
-import { emailSchema, type Touch } from './schema';
+import { EMAIL_RE, EMAIL_MAX, emailSchema, type Touch } from './schema';
 
-/** The address grammar of `emailSchema`, checked without zod's per-call cost (lookups are hot). */
-const EMAIL_RE = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** Lower-cases, validates and de-duplicates addresses; drops what is not an address. */
 export function cleanEmails(emails: readonly string[]): string[] {
   const out = new Set<string>();
   for (const raw of emails) {
     const e = raw.trim().toLowerCase();
-    if (e.length <= 254 && EMAIL_RE.test(e)) out.add(e);
+    // The grammar of `emailSchema`, without zod's per-call cost: lookups are hot.
+    if (e.length <= EMAIL_MAX && EMAIL_RE.test(e)) out.add(e);
   }
   return [...out];
 }

@@ -11,13 +11,16 @@ z.config({ jitless: true });
 export const EMAIL_MAX = 254;
 export const NOTE_MAX = 2000;
 
+/** The grammar of a stored address (lower-case). */
+export const EMAIL_RE = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
 /** A lower-cased, trimmed, plausible address. */
 export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
   .max(EMAIL_MAX)
-  .regex(/^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'not an email address');
+  .regex(EMAIL_RE, 'not an email address');
 
 export const utmSchema = z.object({
   source: z.string().optional(),
