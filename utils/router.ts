@@ -6,7 +6,7 @@
 import type { Browser } from 'wxt/browser';
 type MessageSender = Browser.runtime.MessageSender;
 import type { UnisonDB } from './db';
-import { addNote, answersFor, pendingCount, recordFeedback, undoFeedback } from './feedback';
+import { addNote, answersFor, pendingCount, recordFeedback, toWireEvent, undoFeedback } from './feedback';
 import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
@@ -101,8 +101,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       const event = await recordFeedback(db, req.input, { rep, site: from.site, now });
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
       if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
-      const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
-      return { type: 'feedback', ok: true, event: wire, answers };
+      return { type: 'feedback', ok: true, event: toWireEvent(event), answers };
     }
     case 'undo': {
       const removed = await undoFeedback(db, req.id, now);
@@ -115,8 +114,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       if (!event) return { type: 'note', ok: false, answers: {} };
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
       if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
-      const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = event;
-      return { type: 'note', ok: true, event: wire, answers };
+      return { type: 'note', ok: true, event: toWireEvent(event), answers };
     }
     case 'pending-count':
       return { type: 'pending-count', pending: await pendingCount(db) };
