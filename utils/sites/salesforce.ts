@@ -12,7 +12,7 @@
 import { BUILTIN_SITES } from './hosts';
 import { closestDeep, defineAdapter, findMailto, findText, queryRoots, textName } from './dom';
 
-export const SALESFORCE_HOSTS = BUILTIN_SITES.find((s) => s.id === 'salesforce')!;
+export const SALESFORCE_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'salesforce')!;
 
 /** Every selector the Salesforce adapter relies on. */
 export const SALESFORCE_SELECTORS = {
@@ -36,7 +36,11 @@ const S = SALESFORCE_SELECTORS;
 /** Stale views: every view of the window manager but the active one. */
 const hidden = {
   selector: `${S.windowManager} ${S.view}:not(.${S.activeClass})`,
-  test: (el: Element): boolean => el.matches(S.view) && !el.classList.contains(S.activeClass) && el.closest(S.windowManager) !== null,
+  // Class reads first (this runs for every ancestor of every candidate), the selector last.
+  test: (el: Element): boolean => {
+    const cls = el.getAttribute('class');
+    return cls !== null && cls.includes('windowViewMode-') && !el.classList.contains(S.activeClass) && el.matches(S.view) && el.closest(S.windowManager) !== null;
+  },
 };
 
 function nameFor(el: Element, _email: string): string | null {

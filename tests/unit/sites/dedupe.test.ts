@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Window } from 'happy-dom';
 import { generic } from '@/utils/sites/generic';
+import { excludedByItself, hiddenByAttributes, untouchable } from '@/utils/sites/dom';
 import { counts, pageFrom } from './load';
 
 let win: Window | null = null;
@@ -70,5 +71,23 @@ describe('after badges are in the page', () => {
     const again = generic.scan(p.doc, p.doc).mentions;
     expect(again.map((m) => [m.email, m.anchor])).toEqual(first.map((m) => [m.email, m.anchor]));
     expect(counts(again)).toEqual({ 'ann@acme.io': 1, 'raj.patel@globex.com': 1, 'li.wei@umbrella.co': 1 });
+  });
+});
+
+describe('excludedByItself', () => {
+  it('says exactly what hiddenByAttributes and untouchable say together', () => {
+    const html = [
+      '<div></div>', '<div hidden></div>', '<div aria-hidden="true"></div>', '<div aria-hidden="false"></div>',
+      '<div style="display:none"></div>', '<div style="color:red; display : none"></div>', '<div style="display:block"></div>',
+      '<div style="visibility:hidden"></div>', '<div style="visibility:visible"></div>', '<input type="hidden">', '<input type="email">',
+      '<textarea></textarea>', '<select></select>', '<script></script>', '<style></style>', '<svg></svg>', '<template></template>',
+      '<div contenteditable></div>', '<div contenteditable="true"></div>', '<div contenteditable="false"></div>', '<div role="textbox"></div>',
+      '<div role="button"></div>', '<span data-unison-email="a@b.co"></span>', '<span data-unison-ui></span>', '<span class="x" title="t"></span>',
+    ].join('');
+    const host = document.createElement('div');
+    host.innerHTML = html;
+    const els = [...host.querySelectorAll('*')].filter((e) => e.parentElement === host);
+    expect(els.length).toBe(25);
+    for (const el of els) expect([el.outerHTML, excludedByItself(el)]).toEqual([el.outerHTML, hiddenByAttributes(el) || untouchable(el)]);
   });
 });
