@@ -15,14 +15,8 @@
  * far more often file names than mail domains.
  */
 
-const CC_TLDS =
-  'ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo bq br bs bt bw by bz ' +
-  'ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg er es et eu fi fj fk fm fo fr ' +
-  'ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp ' +
-  'ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mg mh mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz ' +
-  'na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl pm pn pr ps pt pw py qa re ro rs ru rw ' +
-  'sa sb sc sd se sg sh si sk sl sm sn so sr ss st su sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ' +
-  'ua ug uk us uy uz va vc ve vg vi vn vu wf ws ye yt za zm zw';
+/** Two-letter country codes, grouped by first letter: `ac` … `az` is `acdefgilmoqrstuwxz`. */
+const CC_TLDS = 'acdefgilmoqrstuwxz babdefghijmnoqrstwyz cacdfghiklmnoruvwxyz dejkmoz ecegrstu fijkmor gabdefghilmnpqrstuwy hkmnrtu idelmnoqrst jemop keghimnprwyz labcikrstuvy macdeghklmnopqrstuvwxyz nacefgilopruz om paefghklmnrstwy qa reosuw sabcdeghiklmnorstuvxyz tcdfghjklmnortvwz uagksyz vaceginu wfs yet zamw';
 
 const G_TLDS =
   'com org net edu gov mil int info biz name pro mobi aero asia cat coop jobs museum tel travel post ' +
@@ -36,7 +30,10 @@ const G_TLDS =
   'amsterdam barcelona bayern berlin boston brussels hamburg koeln london madrid miami nyc paris quebec scot swiss tokyo vegas wales wien ' +
   'example test localhost';
 
-const TLDS: ReadonlySet<string> = new Set(`${CC_TLDS} ${G_TLDS}`.split(' '));
+const TLDS: ReadonlySet<string> = new Set([
+  ...CC_TLDS.split(' ').flatMap((g) => [...g.slice(1)].map((c) => g[0] + c)),
+  ...G_TLDS.split(' '),
+]);
 
 export const EMAIL_MAX = 254;
 const LOCAL_MAX = 64;
