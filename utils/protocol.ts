@@ -4,6 +4,7 @@
  * drops anything that does not fit.
  */
 import { z } from 'zod';
+import type { DigestWire } from './digest';
 import {
   emailSchema,
   feedbackCommonInputSchema,
@@ -129,7 +130,15 @@ export interface LeadCard {
 }
 
 export type UnisonResponse =
-  | { type: 'hello'; enabled: boolean; site: EventSite; siteId: SiteId | null; repEmail: string | null }
+  | {
+      type: 'hello';
+      enabled: boolean;
+      site: EventSite;
+      siteId: SiteId | null;
+      repEmail: string | null;
+      /** The lead digest (see utils/digest.ts), for content scripts that will scan; null when there is none. */
+      digest: DigestWire | null;
+    }
   | { type: 'lookup'; leads: LeadSummary[] }
   | { type: 'card'; card: LeadCard | null }
   | { type: 'feedback'; ok: true; event: FeedbackEvent; answers: Answers }

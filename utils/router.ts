@@ -7,6 +7,7 @@ import type { Browser } from 'wxt/browser';
 type MessageSender = Browser.runtime.MessageSender;
 import type { UnisonDB } from './db';
 import { addNote, answersFor, pendingCount, recordFeedback, toWireEvent, undoFeedback } from './feedback';
+import type { DigestCache } from './lead-digest';
 import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
@@ -28,6 +29,8 @@ export interface RouterDeps {
   now?: () => Date;
   /** Remembers lookups between messages (the background keeps one for its lifetime). */
   cache?: LeadCache;
+  /** The lead digest given to content scripts with `hello` (none without it). */
+  digest?: DigestCache;
 }
 
 export type SenderKind = { kind: 'page'; site: EventSite; siteId: null } | { kind: 'content'; site: EventSite; siteId: SiteId };
@@ -92,7 +95,14 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
   const rep = { name: settings.you.name.trim() || null, email: repEmail.success ? repEmail.data : null };
   switch (req.type) {
     case 'hello':
-      return { type: 'hello', enabled: true, site: from.site, siteId: from.siteId, repEmail: rep.email };
+      return {
+        type: 'hello',
+        enabled: true,
+        site: from.site,
+        siteId: from.siteId,
+        repEmail: rep.email,
+        digest: from.kind === 'content' && deps.digest ? await deps.digest.get(db) : null,
+      };
     case 'lookup':
       return { type: 'lookup', leads: await lookupLeads(db, req.emails, ownEmails(settings), deps.cache) };
     case 'card':
@@ -125,6 +135,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'settings-changed', ok: true };
     case 'data-changed':
       deps.cache?.clear();
+      deps.digest?.clear();
       await deps.broadcastDataChanged?.();
       return { type: 'data-changed', ok: true };
   }

@@ -22,11 +22,26 @@ export const PAGE_MENTION_LIMIT = 5000;
 export const BADGES_PER_TASK = 1500;
 /** Most addresses asked about in one message. */
 export const LOOKUP_CHUNK = 2000;
+/**
+ * A pass with more new badges than this (a first scan of a long list, a navigation) creates them
+ * only as their contacts come near the viewport (`EngineDeps.whenNear`): every badge costs the
+ * host page layout, and a list of two thousand rows shows thirty at a time. Smaller passes (new
+ * rows, an expanded message, a compose chip) create theirs at once.
+ */
+export const EAGER_BADGES = 50;
+/**
+ * A mutation batch that only adds this many nodes or fewer (new rows, a compose chip) is scanned
+ * at once, in the observer's callback, when the lead digest is at hand: its badges then go into
+ * the page in the same frame as the rows, with no second layout of the page for them.
+ */
+export const SYNC_BATCH_NODES = 200;
 
 export interface BadgeHandle {
   /** The `<unison-badge>` element inserted beside the mention. */
   host: Element;
   remove(): void;
+  /** A badge made `pending` (before the lookup answered) shows, now with the lead's details. */
+  confirm?(lead: LeadSummary): void;
 }
 
 export interface EngineDeps {
@@ -35,8 +50,11 @@ export interface EngineDeps {
   lookup: (emails: string[]) => Promise<LeadSummary[]>;
   /** The rep's own addresses (from settings and from the page). */
   ownEmails: () => Set<string>;
-  /** Creates and inserts a badge right after the anchor. */
-  createBadge: (mention: Mention, lead: LeadSummary) => BadgeHandle | Promise<BadgeHandle>;
+  /**
+   * Creates and inserts a badge right after the anchor. A `pending` badge takes its place but
+   * stays invisible until `confirm` (the digest said "maybe a lead", the lookup has not answered).
+   */
+  createBadge: (mention: Mention, lead: LeadSummary, pending?: boolean) => BadgeHandle | Promise<BadgeHandle>;
   /** Is this node part of Unison's own UI (badges, card)? Such nodes are never scanned. */
   isOwnNode: (node: Node) => boolean;
   /** Called when known leads change (for the badges' and popup's state). */
@@ -46,6 +64,17 @@ export interface EngineDeps {
   schedule?: (fn: () => void) => void;
   /** Yields to the page between chunks. */
   yieldToPage?: () => Promise<void>;
+  /**
+   * Calls `onNear` once, when `el` comes near the viewport; returns a function that stops
+   * watching. Without it every badge is created at once.
+   */
+  whenNear?: (el: Element, onNear: () => void) => () => void;
+  /**
+   * The lead digest, when the background gave one (`has`: false when surely not a lead). With it,
+   * addresses that are surely not leads cost no visibility check and no lookup, and small
+   * batches are handled at once.
+   */
+  digest?: () => { has(email: string): boolean } | null;
 }
 
 interface BadgeRecord {
@@ -54,6 +83,10 @@ interface BadgeRecord {
   handle: BadgeHandle | null;
   pending: Promise<void> | null;
   removed: boolean;
+  /** Waiting for its contact to come near the viewport: the mention, and the element watched. */
+  waiting: { mention: Mention; target: Element } | null;
+  /** Made before the lookup answered: invisible until confirmed, removed if not a lead. */
+  unconfirmed: boolean;
 }
 
 const defaultSchedule = (fn: () => void) => {
@@ -69,6 +102,8 @@ export class OverlayEngine {
   /** anchor → address → badge (one text node may hold two addresses). */
   private readonly badges = new Map<Node, Map<string, BadgeRecord>>();
   private badgeTotal = 0;
+  /** Elements watched for coming near the viewport → the records waiting on them. */
+  private readonly near = new Map<Element, { records: BadgeRecord[]; stop: () => void }>();
   private observer: MutationObserver | null = null;
   private queue: MutationRecord[] = [];
   private flushScheduled = false;
@@ -102,6 +137,8 @@ export class OverlayEngine {
     this.observer?.disconnect();
     this.observer = null;
     for (const rec of this.records()) this.dropBadge(rec);
+    for (const w of this.near.values()) w.stop();
+    this.near.clear();
     this.badges.clear();
     this.badgeTotal = 0;
   }
@@ -119,7 +156,10 @@ export class OverlayEngine {
     await this.running;
   }
 
-  /** The known leads that have a badge on the page now, one entry per lead. */
+  /**
+   * The known leads with a visible mention on the page now, one entry per lead (badges of
+   * contacts far from the viewport are created when they come near, the lead counts already).
+   */
   spottedLeads(): LeadSummary[] {
     const out = new Map<string, LeadSummary>();
     for (const rec of this.records()) {
@@ -129,6 +169,7 @@ export class OverlayEngine {
     return [...out.values()];
   }
 
+  /** Visible mentions of known leads on the page (with a badge, or waiting to come near the viewport). */
   badgeCount(): number {
     return this.badgeTotal;
   }
@@ -158,6 +199,10 @@ export class OverlayEngine {
 
   private enqueue(records: MutationRecord[]): void {
     if (this.stopped) return;
+    if (this.deps.digest?.() && this.queue.length === 0 && !this.flushScheduled && smallAddition(records)) {
+      this.handleNow(records);
+      return;
+    }
     for (const r of records) this.queue.push(r);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -177,8 +222,8 @@ export class OverlayEngine {
     return this.running;
   }
 
-  private async handleMutations(records: MutationRecord[]): Promise<void> {
-    if (this.stopped) return;
+  /** What a mutation batch asks to scan: the outermost changed subtrees, and what to recheck. */
+  private changed(records: MutationRecord[]): { roots: Node[]; prune: boolean; recheck: Node[] } {
     const roots = new Set<Node>();
     const attributeTargets = new Set<Node>();
     let removals = false;
@@ -203,10 +248,79 @@ export class OverlayEngine {
     // Only badges inside what changed are looked at again (a hover class on one row must not
     // re-check a thousand badges).
     const recheck = outermost(attributeTargets);
-    await this.process(outermost(roots), removals || recheck.length > 0, recheck);
+    return { roots: outermost(roots), prune: removals || recheck.length > 0, recheck };
   }
 
-  private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
+  private async handleMutations(records: MutationRecord[]): Promise<void> {
+    if (this.stopped) return;
+    const { roots, prune, recheck } = this.changed(records);
+    await this.process(roots, prune, recheck);
+  }
+
+  /**
+   * A small batch of added nodes, handled in the observer's callback (before the page draws
+   * them): mentions of leads known on this page get their badges at once, and so do mentions the
+   * digest says may be leads (pending, invisible, until the lookup answers).
+   */
+  private handleNow(records: MutationRecord[]): void {
+    const { roots, prune } = this.changed(records);
+    const mentions = this.scan(roots, prune, []);
+    if (mentions.length === 0) return;
+    const own = this.deps.ownEmails();
+    const toConfirm: BadgeRecord[] = [];
+    for (const m of mentions) {
+      if (own.has(m.email) || this.hasBadge(m)) continue;
+      const lead = this.known.get(m.email);
+      if (lead === null) continue;
+      const rec = this.track(m);
+      if (lead) {
+        this.create(rec, m, lead);
+      } else {
+        rec.unconfirmed = true;
+        this.create(rec, m, { email: m.email, name: m.name, company: null, firstCampaign: null, answers: {} }, true);
+        toConfirm.push(rec);
+      }
+    }
+    if (toConfirm.length === 0) {
+      this.deps.onLeads?.(this.spottedLeads());
+      return;
+    }
+    void this.run(async () => {
+      await this.lookupUnknown(toConfirm.map((r) => r.email));
+      for (const rec of toConfirm) this.confirm(rec);
+      this.deps.onLeads?.(this.spottedLeads());
+    });
+  }
+
+  /** The lookup answered for a badge made before it: show it, or take it away. */
+  private confirm(rec: BadgeRecord): void {
+    if (rec.removed || !rec.unconfirmed) return;
+    rec.unconfirmed = false;
+    const lead = this.known.get(rec.email);
+    if (!lead) {
+      this.forget(rec);
+      return;
+    }
+    const show = (h: BadgeHandle) => {
+      if (!rec.removed) h.confirm?.(lead);
+    };
+    if (rec.handle) show(rec.handle);
+    else void rec.pending?.then(() => rec.handle && show(rec.handle));
+  }
+
+  /** Drops one record and its badge. */
+  private forget(rec: BadgeRecord): void {
+    const byEmail = this.badges.get(rec.anchor);
+    if (byEmail?.get(rec.email) === rec) {
+      byEmail.delete(rec.email);
+      if (byEmail.size === 0) this.badges.delete(rec.anchor);
+      this.badgeTotal--;
+    }
+    this.dropBadge(rec);
+  }
+
+  /** The visible mentions under `roots` not badged yet (the adapter's scan, capped). */
+  private scan(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all'): Mention[] {
     const { adapter, doc } = this.deps;
     const all: Array<ParentNode | Node> = [...roots];
     // A badge the host page removed while its mention stayed: scan the mention's parent again.
@@ -220,7 +334,7 @@ export class OverlayEngine {
         this.capped = true;
         break;
       }
-      const res = adapter.scan(root as ParentNode, doc, { limit: remaining });
+      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.wanted });
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       for (const m of res.mentions) {
@@ -229,19 +343,39 @@ export class OverlayEngine {
       }
       seen += res.mentions.length;
     }
+    return mentions;
+  }
+
+  /** Addresses worth a visibility check: not known to be no lead, and maybe leads by the digest. */
+  private readonly wanted = (email: string): boolean => {
+    if (this.known.get(email) === null) return false;
+    const digest = this.deps.digest?.();
+    return !digest || this.known.has(email) || digest.has(email);
+  };
+
+  private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
+    const mentions = this.scan(roots, prune, recheckWithin);
     if (mentions.length === 0) return;
     const own = this.deps.ownEmails();
     const wanted = mentions.filter((m) => !own.has(m.email));
     await this.lookupUnknown(wanted.map((m) => m.email));
+    if (this.stopped) return;
+    const fresh = wanted.filter((m) => this.known.get(m.email) && !this.hasBadge(m) && m.anchor.isConnected);
+    if (fresh.length === 0) return;
+    const whenNear = fresh.length > EAGER_BADGES ? this.deps.whenNear : undefined;
     let made = 0;
-    for (const m of wanted) {
-      const lead = this.known.get(m.email);
-      if (!lead || this.hasBadge(m) || !m.anchor.isConnected) continue;
-      this.addBadge(m, lead);
+    for (const m of fresh) {
+      if (this.hasBadge(m)) continue;
+      const rec = this.track(m);
+      if (whenNear) {
+        this.defer(rec, m, whenNear);
+        continue;
+      }
+      this.create(rec, m, this.known.get(m.email)!);
       if (++made % BADGES_PER_TASK === 0) await (this.deps.yieldToPage ?? defaultYield)();
       if (this.stopped) return;
     }
-    if (made > 0) this.deps.onLeads?.(this.spottedLeads());
+    this.deps.onLeads?.(this.spottedLeads());
   }
 
   private async lookupUnknown(emails: string[]): Promise<void> {
@@ -254,13 +388,41 @@ export class OverlayEngine {
     }
   }
 
-  private addBadge(m: Mention, lead: LeadSummary): void {
-    const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, pending: null, removed: false };
+  /** Records a visible mention of a known lead (its badge is made now or when it comes near). */
+  private track(m: Mention): BadgeRecord {
+    const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, pending: null, removed: false, waiting: null, unconfirmed: false };
     let byEmail = this.badges.get(m.anchor);
     if (!byEmail) this.badges.set(m.anchor, (byEmail = new Map()));
     byEmail.set(m.email, rec);
     this.badgeTotal++;
-    const made = this.deps.createBadge(m, lead);
+    return rec;
+  }
+
+  /** Makes the badge once the mention's element comes near the viewport. */
+  private defer(rec: BadgeRecord, m: Mention, whenNear: NonNullable<EngineDeps['whenNear']>): void {
+    const target = m.anchor.nodeType === 1 ? (m.anchor as Element) : m.anchor.parentElement;
+    if (!target) return this.create(rec, m, this.known.get(m.email)!);
+    rec.waiting = { mention: m, target };
+    const watched = this.near.get(target);
+    if (watched) {
+      watched.records.push(rec);
+      return;
+    }
+    const entry = { records: [rec], stop: () => undefined as void };
+    this.near.set(target, entry);
+    entry.stop = whenNear(target, () => {
+      this.near.delete(target);
+      for (const r of entry.records) {
+        const mention = r.waiting?.mention;
+        r.waiting = null;
+        const lead = this.known.get(r.email);
+        if (lead && !r.removed && mention && !this.stopped && mention.anchor.isConnected) this.create(r, mention, lead);
+      }
+    });
+  }
+
+  private create(rec: BadgeRecord, m: Mention, lead: LeadSummary, pending = false): void {
+    const made = this.deps.createBadge(m, lead, pending);
     if (made instanceof Promise) {
       rec.pending = made.then((h) => {
         rec.handle = h;
@@ -275,6 +437,15 @@ export class OverlayEngine {
   private dropBadge(rec: BadgeRecord): void {
     rec.removed = true;
     rec.handle?.remove();
+    if (rec.waiting) {
+      const { target } = rec.waiting;
+      rec.waiting = null;
+      const watched = this.near.get(target);
+      if (watched && watched.records.every((r) => r.removed)) {
+        watched.stop();
+        this.near.delete(target);
+      }
+    }
   }
 
   /** Removes badges whose mention left the page (or, after attribute changes, became hidden). */
@@ -308,6 +479,17 @@ export class OverlayEngine {
 function removeCopiedBadges(el: Element): void {
   const list = el.tagName === 'UNISON-BADGE' ? [el] : el.getElementsByTagName('unison-badge');
   for (const b of [...list]) if (!b.shadowRoot) b.remove();
+}
+
+/** A batch that only adds or changes a few nodes (no attribute changes to recheck). */
+function smallAddition(records: MutationRecord[]): boolean {
+  let added = 0;
+  for (const r of records) {
+    if (r.type === 'attributes') return false;
+    added += r.addedNodes.length;
+    if (added > SYNC_BATCH_NODES) return false;
+  }
+  return true;
 }
 
 /** Drops roots contained in another root of the set. */

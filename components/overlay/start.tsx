@@ -16,6 +16,7 @@ import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
 import { adoptStyles, detectDarkPage } from './format';
 import { api, type OverlayApi } from './messages';
+import { Digest } from '@/utils/digest';
 import { OverlayEngine, type BadgeHandle } from './engine';
 import { getLeadSignal, leadSignal, openCard, pageIsDark, setLead, useSignalValue } from './store';
 import badgeCss from './badge.css?inline';
@@ -42,6 +43,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   const adapter: SiteAdapter | undefined = ADAPTERS[hello.siteId];
   if (!adapter) return null;
   pageIsDark.value = detectDarkPage(document);
+  let digest = Digest.fromWire(hello.digest);
 
   let pageOwn = new Set(adapter.ownEmails(document));
   const ownEmails = () => {
@@ -94,7 +96,9 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     lookup: client.lookup,
     ownEmails,
     isOwnNode,
-    createBadge: (m, lead) => createBadge(ctx, m, lead, openFor),
+    createBadge: (m, lead, pending) => createBadge(ctx, m, lead, openFor, pending),
+    whenNear: nearViewport(ctx),
+    digest: () => digest,
   });
 
   browser.runtime.onMessage.addListener((message: unknown) => {
@@ -104,7 +108,10 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     if (msg.type === 'answers-changed' && typeof msg.email === 'string' && msg.answers && typeof msg.answers === 'object') {
       applyAnswers(msg.email, msg.answers as Answers);
     } else if (msg.type === 'data-changed') {
-      void engine.refreshData();
+      void (async () => {
+        digest = Digest.fromWire((await client.hello())?.digest);
+        await engine.refreshData();
+      })();
     }
     return undefined;
   });
@@ -139,11 +146,44 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   return { engine, report };
 }
 
+/**
+ * Calls back once an element comes within a screen of the viewport (also inside scrolling
+ * containers), through one IntersectionObserver: geometry is worked out by the browser with its
+ * own layout, off the content script's path.
+ */
+function nearViewport(ctx: ContentScriptContext): ((el: Element, onNear: () => void) => () => void) | undefined {
+  if (typeof IntersectionObserver !== 'function') return undefined;
+  const waiting = new Map<Element, () => void>();
+  const io = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        const cb = waiting.get(e.target);
+        if (!cb) continue;
+        waiting.delete(e.target);
+        io.unobserve(e.target);
+        cb();
+      }
+    },
+    // `scrollMargin` (nested scrolling containers such as a mail list) where the browser has it.
+    { rootMargin: '100% 0px', scrollMargin: '100% 0px' } as IntersectionObserverInit,
+  );
+  ctx.onInvalidated(() => io.disconnect());
+  return (el, onNear) => {
+    waiting.set(el, onNear);
+    io.observe(el);
+    return () => {
+      if (waiting.delete(el)) io.unobserve(el);
+    };
+  };
+}
+
 async function createBadge(
   ctx: ContentScriptContext,
   mention: Mention,
   lead: LeadSummary,
   onOpen: (email: string, opener: HTMLElement) => void,
+  pending = false,
 ): Promise<BadgeHandle> {
   const sig = leadSignal(lead);
   const mounted: { unmount?: () => void } = {};
@@ -164,11 +204,19 @@ async function createBadge(
   });
   // Built while still detached from the page, then inserted once.
   ui.shadowHost.setAttribute('data-unison-email', lead.email);
+  if (pending) ui.shadowHost.setAttribute('data-unison-pending', '');
   if (pageIsDark.value) ui.shadowHost.setAttribute('data-dark', '');
   adoptStyles(ui.shadow, badgeCss);
   mounted.unmount = mountBadge(ui.uiContainer, sig, onOpen);
   if (mention.anchor.isConnected) ui.mount();
-  return { host: ui.shadowHost, remove: () => ui.remove() };
+  return {
+    host: ui.shadowHost,
+    remove: () => ui.remove(),
+    confirm: (known) => {
+      setLead(known);
+      ui.shadowHost.removeAttribute('data-unison-pending');
+    },
+  };
 }
 
 let cardHost: Promise<void> | null = null;

@@ -2,6 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { LeadCache } from '@/utils/leads';
+import { DigestCache } from '@/utils/lead-digest';
 import { handleMessage, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
 import { pullFeed, readFeedState } from '@/utils/feed';
@@ -30,6 +31,7 @@ export default defineBackground({
     const deps: RouterDeps = {
       db: getDb,
       cache: new LeadCache(),
+      digest: new DigestCache(),
       syncNow: () => scheduler.syncNow(),
       onSettingsChanged: () => scheduler.onSettingsChanged(),
       extensionId: browser.runtime.id,

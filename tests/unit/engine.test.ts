@@ -4,7 +4,7 @@
  * mutations, batched lookups, and the cap for huge pages.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OverlayEngine, type BadgeHandle } from '@/components/overlay/engine';
+import { EAGER_BADGES, OverlayEngine, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
@@ -30,9 +30,16 @@ afterEach(() => {
   engine = null;
 });
 
-function makeEngine(opts: { limit?: number } = {}) {
+function makeEngine(
+  opts: {
+    limit?: number;
+    whenNear?: (el: Element, onNear: () => void) => () => void;
+    digest?: { has(email: string): boolean } | null;
+  } = {},
+) {
   const lookup = vi.fn((emails: string[]) => lookupLeads(db, emails));
   const created: Mention[] = [];
+  const pending: boolean[] = [];
   engine = new OverlayEngine({
     adapter: generic,
     doc: document,
@@ -42,19 +49,27 @@ function makeEngine(opts: { limit?: number } = {}) {
       const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
       return !!el?.closest('unison-badge');
     },
-    createBadge: (m, lead): BadgeHandle => {
+    createBadge: (m, lead, isPending): BadgeHandle => {
       created.push(m);
+      pending.push(!!isPending);
       const host = document.createElement('unison-badge');
       host.attachShadow({ mode: 'open' });
       host.setAttribute('data-unison-email', lead.email);
+      if (isPending) host.setAttribute('data-unison-pending', '');
       m.anchor.parentNode!.insertBefore(host, m.anchor.nextSibling);
-      return { host, remove: () => host.remove() };
+      return { host, remove: () => host.remove(), confirm: (l) => {
+          host.setAttribute('data-name', l.name ?? '');
+          host.removeAttribute('data-unison-pending');
+        },
+      };
     },
     schedule: (fn) => setTimeout(fn, 0),
     yieldToPage: () => Promise.resolve(),
     limit: opts.limit,
+    whenNear: opts.whenNear,
+    digest: opts.digest === undefined ? undefined : () => opts.digest ?? null,
   });
-  return { engine, lookup, created };
+  return { engine, lookup, created, pending };
 }
 
 const badges = () => [...document.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email'));
@@ -185,5 +200,106 @@ describe('overlay engine', () => {
     await e.start();
     e.stop();
     expect(badges()).toEqual([]);
+  });
+});
+
+describe('overlay engine: badges near the viewport, and the lead digest', () => {
+  const rows = (n: number, email = 'ann@acme.io') =>
+    Array.from({ length: n }, (_, i) => `<p id="r${i}"><a href="mailto:${email}">Ann ${i}</a></p>`).join('');
+
+  it(`creates the badges of a pass with more than ${EAGER_BADGES} mentions only as each comes near the viewport`, async () => {
+    document.body.innerHTML = rows(EAGER_BADGES + 10);
+    const watched = new Map<Element, () => void>();
+    const stopped: Element[] = [];
+    const { engine: e } = makeEngine({
+      whenNear: (el, onNear) => {
+        watched.set(el, onNear);
+        return () => stopped.push(el);
+      },
+    });
+    await e.start();
+    await e.idle();
+    expect(badges()).toEqual([]);
+    expect(watched.size).toBe(EAGER_BADGES + 10);
+    // Every mention counts as spotted already (the popup lists the lead).
+    expect(e.badgeCount()).toBe(EAGER_BADGES + 10);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+    // Two rows come near: their badges, right after their links.
+    for (const id of ['r3', 'r40']) watched.get(document.querySelector(`#${id} a`)!)!();
+    expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+    expect(document.querySelector('#r3 a')!.nextElementSibling!.tagName).toBe('UNISON-BADGE');
+    // A row the page removes stops being watched and never gets a badge.
+    const gone = document.querySelector('#r7 a')!;
+    document.querySelector('#r7')!.remove();
+    await new Promise((r) => setTimeout(r, 5));
+    await e.idle();
+    expect(stopped).toContain(gone);
+    expect(e.badgeCount()).toBe(EAGER_BADGES + 9);
+  });
+
+  it(`creates the badges of a pass with at most ${EAGER_BADGES} mentions at once`, async () => {
+    document.body.innerHTML = rows(EAGER_BADGES);
+    const whenNear = vi.fn(() => () => undefined);
+    const { engine: e } = makeEngine({ whenNear });
+    await e.start();
+    await e.idle();
+    expect(badges()).toHaveLength(EAGER_BADGES);
+    expect(whenNear).not.toHaveBeenCalled();
+  });
+
+  it('skips addresses the digest rules out: no visibility check, no lookup', async () => {
+    document.body.innerHTML = `<p><a href="mailto:ann@acme.io">Ann</a> <a href="mailto:bob@unknown.org">Bob</a> <a href="mailto:raj.patel@globex.com">Raj</a></p>`;
+    const digest = { has: vi.fn((email: string) => email !== 'bob@unknown.org') };
+    const { engine: e, lookup } = makeEngine({ digest });
+    await e.start();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(lookup.mock.calls.flat(2)).not.toContain('bob@unknown.org');
+    expect(e.scanned).toBe(3);
+  });
+
+  it('with a digest, badges a few new rows in the observer callback itself (before the page draws), pending until the lookup answers', async () => {
+    document.body.innerHTML = `<div id="list"></div>`;
+    // The digest says "maybe" for Ann, Raj and one address that is no lead (a false positive).
+    const maybe = new Set(['ann@acme.io', 'raj.patel@globex.com', 'eve@nolead.example']);
+    const { engine: e, lookup, pending } = makeEngine({ digest: { has: (x) => maybe.has(x) } });
+    await e.start();
+    await e.idle();
+    const list = document.getElementById('list')!;
+    list.insertAdjacentHTML('beforeend', `<p><a href="mailto:ann@acme.io">Ann</a></p><p><a href="mailto:eve@nolead.example">Eve</a></p><p><a href="mailto:bob@unknown.org">Bob</a></p>`);
+    // The observer's callback runs at the next microtask checkpoint, before any task.
+    await Promise.resolve();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'eve@nolead.example']);
+    expect([...document.querySelectorAll('unison-badge[data-unison-pending]')]).toHaveLength(2);
+    expect(pending).toEqual([true, true]);
+    await e.idle();
+    // The lookup answered: Ann's badge shows with her name, Eve's (no lead) is gone, Bob never had one.
+    expect(badges()).toEqual(['ann@acme.io']);
+    const ann = document.querySelector('unison-badge')!;
+    expect(ann.hasAttribute('data-unison-pending')).toBe(false);
+    expect(ann.getAttribute('data-name')).toBe('Ann Lee');
+    expect(lookup.mock.calls.at(-1)![0].sort()).toEqual(['ann@acme.io', 'eve@nolead.example']);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+    // A lead known on this page is badged at once, not pending, with no new lookup.
+    const calls = lookup.mock.calls.length;
+    list.insertAdjacentHTML('beforeend', `<p><a href="mailto:ann@acme.io">Ann again</a></p>`);
+    await Promise.resolve();
+    expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+    expect(pending.at(-1)).toBe(false);
+    await e.idle();
+    expect(lookup.mock.calls.length).toBe(calls);
+  });
+
+  it(`leaves batches of more than ${SYNC_BATCH_NODES} added nodes to idle time`, async () => {
+    document.body.innerHTML = `<div id="list"></div>`;
+    const { engine: e } = makeEngine({ digest: { has: () => true } });
+    await e.start();
+    await e.idle();
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', rows(SYNC_BATCH_NODES + 1, 'raj.patel@globex.com'));
+    await Promise.resolve();
+    expect(badges()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+    await e.idle();
+    expect(badges()).toHaveLength(SYNC_BATCH_NODES + 1);
   });
 });

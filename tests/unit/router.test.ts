@@ -262,6 +262,7 @@ describe('router: accepts', () => {
           site,
           siteId: site,
           repEmail: 'sam@seller.example',
+          digest: null,
         });
         const res = await handleMessage({ type: 'feedback', input: { type: 'info_sufficiency', value: 'sufficient', leadEmail: 'ann@acme.io' } }, sender, deps());
         expect(res).toMatchObject({ type: 'feedback', ok: true, event: { site } });

@@ -7,7 +7,7 @@
 import { BUILTIN_SITES } from './hosts';
 import { defineAdapter, findInputs, findMailto, textName } from './dom';
 
-export const DYNAMICS_HOSTS = BUILTIN_SITES.find((s) => s.id === 'dynamics')!;
+export const DYNAMICS_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'dynamics')!;
 
 /** Every selector the Dynamics adapter relies on. */
 export const DYNAMICS_SELECTORS = {

@@ -16,7 +16,7 @@ import { normaliseEmail, parseAddressList, findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
 import { defineAdapter, emailsAt, findMailto, findText, outermost, queryRoots, type FindContext } from './dom';
 
-export const GMAIL_HOSTS = BUILTIN_SITES.find((s) => s.id === 'gmail')!;
+export const GMAIL_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'gmail')!;
 
 /** Every selector the Gmail adapter relies on. */
 export const GMAIL_SELECTORS = {
@@ -82,8 +82,7 @@ function findChips(ctx: FindContext): void {
       findEmails(`${chip.getAttribute('aria-label') ?? ''} ${chip.getAttribute('title') ?? ''} ${chip.textContent ?? ''}`)[0]?.email ??
       null;
     if (!email) continue;
-    ctx.c.scanned++;
-    if (!ctx.vis.visible(chip)) continue;
+    if (!ctx.c.candidates(email) || !ctx.vis.visible(chip)) continue;
     const name = chip.getAttribute('data-name');
     if (!ctx.c.add(email, name && !name.includes('@') ? name : null, chip)) return;
   }
@@ -94,9 +93,8 @@ function findChips(ctx: FindContext): void {
     const input = chip.querySelector(S.oldChipInput) as HTMLInputElement | null;
     const parsed = parseAddressList(input?.value)[0];
     if (!parsed) continue;
-    ctx.c.scanned++;
     const anchor = span ?? chip;
-    if (!ctx.vis.visible(anchor)) continue;
+    if (!ctx.c.candidates(parsed.email) || !ctx.vis.visible(anchor)) continue;
     if (!ctx.c.add(parsed.email, parsed.name ?? personName(anchor), anchor)) return;
   }
 }
@@ -107,8 +105,7 @@ function findPeople(ctx: FindContext): void {
     if (el.matches(S.me) || el.matches(S.addressBeside) || el.matches(S.avatar)) continue;
     const email = normaliseEmail(el.getAttribute('email')) ?? normaliseEmail(el.getAttribute('data-hovercard-id'));
     if (!email) continue; // e.g. a person id in data-hovercard-id
-    ctx.c.scanned++;
-    if (el.closest(S.composeChip) || !ctx.vis.visible(el)) continue;
+    if (!ctx.c.candidates(email) || el.closest(S.composeChip) || !ctx.vis.visible(el)) continue;
     if (!ctx.c.add(email, personName(el), el)) return;
   }
 }

@@ -9,7 +9,7 @@ import { findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
 import { defineAdapter, findText, queryRoots, textName, type FindContext } from './dom';
 
-export const HUBSPOT_HOSTS = BUILTIN_SITES.find((s) => s.id === 'hubspot')!;
+export const HUBSPOT_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'hubspot')!;
 
 /** Every selector the HubSpot adapter relies on. */
 export const HUBSPOT_SELECTORS = {
@@ -59,8 +59,7 @@ function findChicklets(ctx: FindContext): void {
     if (ctx.c.full) return;
     const hit = chickletCard(link);
     if (!hit) continue;
-    ctx.c.scanned++;
-    if (!ctx.vis.visible(link)) continue;
+    if (!ctx.c.candidates(hit.email) || !ctx.vis.visible(link)) continue;
     if (!ctx.c.add(hit.email, textName(link), link, hit.card)) return;
   }
 }
@@ -75,9 +74,8 @@ function findProperties(ctx: FindContext): void {
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const found = findEmails((n as Text).data);
       if (!found.length) continue;
-      ctx.c.scanned++;
       const parent = n.parentElement;
-      if (!parent || !ctx.vis.visible(n)) break;
+      if (!ctx.c.candidates(found[0].email) || !parent || !ctx.vis.visible(n)) break;
       // The badge goes after the property's own child holding the address, outside the truncating spans.
       let anchor: Node = n;
       while (anchor.parentNode && anchor.parentNode !== prop) anchor = anchor.parentNode;

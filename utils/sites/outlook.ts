@@ -13,7 +13,7 @@
 import { BUILTIN_SITES } from './hosts';
 import { defineAdapter, emailsAt, findLabelled, findMailto, findText, outermost, queryRoots, type FindContext } from './dom';
 
-export const OUTLOOK_HOSTS = BUILTIN_SITES.find((s) => s.id === 'outlook')!;
+export const OUTLOOK_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'outlook')!;
 
 /** Every selector the Outlook adapter relies on. */
 export const OUTLOOK_SELECTORS = {

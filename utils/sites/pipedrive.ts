@@ -6,7 +6,7 @@
 import { BUILTIN_SITES } from './hosts';
 import { defineAdapter, findMailto, findText, outermost, queryRoots, textName } from './dom';
 
-export const PIPEDRIVE_HOSTS = BUILTIN_SITES.find((s) => s.id === 'pipedrive')!;
+export const PIPEDRIVE_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'pipedrive')!;
 
 /** Every selector the Pipedrive adapter relies on. */
 export const PIPEDRIVE_SELECTORS = {

@@ -31,6 +31,11 @@ export interface ScanResult {
 export interface ScanOptions {
   /** At most this many mentions per scan (default: no cap). */
   limit?: number;
+  /**
+   * Only addresses it accepts become mentions (e.g. those that may be leads); the others are
+   * counted in `scanned` and cost no visibility check.
+   */
+  wanted?: (email: string) => boolean;
 }
 
 export interface SiteAdapter {

@@ -6,7 +6,7 @@
 import { BUILTIN_SITES } from './hosts';
 import { defineAdapter, emailOfElement, findMailto, queryRoots, textName, type FindContext } from './dom';
 
-export const ZOHO_HOSTS = BUILTIN_SITES.find((s) => s.id === 'zoho')!;
+export const ZOHO_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'zoho')!;
 
 /** Every selector the Zoho adapter relies on. */
 export const ZOHO_SELECTORS = {
@@ -34,8 +34,7 @@ function findDetail(ctx: FindContext): void {
     if (ctx.c.full) return;
     const email = emailOfElement(el, ['href']);
     if (!email) continue;
-    ctx.c.scanned++;
-    if (!ctx.vis.visible(el)) continue;
+    if (!ctx.c.candidates(email) || !ctx.vis.visible(el)) continue;
     if (!ctx.c.add(email, name, el)) return;
   }
 }

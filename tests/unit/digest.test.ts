@@ -1,0 +1,82 @@
+/**
+ * The lead digest: never says "no" for a lead, rarely "maybe" for anything else, survives the
+ * trip through a message, refuses what is not one, and follows the campaign data.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { openDb, type UnisonDB } from '@/utils/db';
+import { Digest, buildDigest } from '@/utils/digest';
+import { DigestCache } from '@/utils/lead-digest';
+import { handleMessage } from '@/utils/router';
+import { importFromText } from '@/utils/import';
+
+const leads = Array.from({ length: 20_000 }, (_, i) => `lead.${i}@company${i % 50}.example`);
+
+describe('lead digest', () => {
+  it('answers "maybe" for every lead and "no" for almost every other address (under 0.5 %)', () => {
+    const d = Digest.fromWire(buildDigest(leads))!;
+    expect(leads.every((e) => d.has(e))).toBe(true);
+    let falsePositives = 0;
+    const others = 20_000;
+    for (let i = 0; i < others; i++) if (d.has(`someone.${i}@elsewhere${i % 31}.example`)) falsePositives++;
+    expect(falsePositives / others).toBeLessThan(0.005);
+  });
+
+  it('weighs about 14 bits per lead on the wire', () => {
+    const wire = buildDigest(leads);
+    expect(wire.m / leads.length).toBeGreaterThan(14);
+    expect(wire.m / leads.length).toBeLessThan(15);
+    expect(atob(wire.bits).length).toBe(wire.m / 8);
+  });
+
+  it('an empty digest says "no" to everything', () => {
+    const d = Digest.fromWire(buildDigest([]))!;
+    expect(d.has('ann@acme.io')).toBe(false);
+  });
+
+  it('ignores what is not a well-formed digest', () => {
+    const good = buildDigest(['ann@acme.io']);
+    for (const bad of [null, 'x', 42, {}, { ...good, m: good.m + 1 }, { ...good, m: -8 }, { ...good, k: 0 }, { ...good, k: 1.5 }, { ...good, bits: '%%%' }, { ...good, bits: btoa('short') }]) {
+      expect(Digest.fromWire(bad)).toBeNull();
+    }
+    expect(Digest.fromWire(good)?.has('ann@acme.io')).toBe(true);
+  });
+});
+
+describe('digest in the background', () => {
+  let db: UnisonDB;
+  let n = 0;
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    db = openDb(`digest-${++n}`);
+    await db.open();
+  });
+
+  const canonical = (rows: string[]) => `email,first_name,last_name,campaign_id,campaign,touch\n${rows.join('\n')}\n`;
+
+  it('is made once per campaign-data version and made again after an import', async () => {
+    const cache = new DigestCache();
+    await db.leads.put({ email: 'ann@acme.io', name: 'Ann Lee', updatedAt: new Date().toISOString() });
+    const first = await cache.get(db);
+    expect(await cache.get(db)).toBe(first);
+    expect(Digest.fromWire(first)!.has('ann@acme.io')).toBe(true);
+    expect(Digest.fromWire(first)!.has('raj.patel@globex.com')).toBe(false);
+    // An import from any context (the options page here) changes the data version.
+    const r = await importFromText(db, canonical(['raj.patel@globex.com,Raj,Patel,cmp-1,Q3 webinar,first']), { fileName: 'more.csv', source: 'file' });
+    expect(r.ok).toBe(true);
+    const second = await cache.get(db);
+    expect(second).not.toBe(first);
+    expect(Digest.fromWire(second)!.has('raj.patel@globex.com')).toBe(true);
+  });
+
+  it('comes with hello for content scripts only', async () => {
+    await db.leads.put({ email: 'ann@acme.io', name: 'Ann Lee', updatedAt: new Date().toISOString() });
+    const deps = { db: () => db, extensionId: 'unison-ext', extensionUrl: 'chrome-extension://unison-ext/', digest: new DigestCache() };
+    const url = 'https://mail.google.com/mail/u/0/#inbox';
+    const tab = { id: 7, index: 0, url, windowId: 1, active: true, pinned: false, highlighted: true, incognito: false };
+    const res = (await handleMessage({ type: 'hello' }, { id: 'unison-ext', url, frameId: 0, origin: 'https://mail.google.com', tab } as never, deps)) as { digest: unknown };
+    expect(Digest.fromWire(res.digest)!.has('ann@acme.io')).toBe(true);
+    const page = (await handleMessage({ type: 'hello' }, { id: 'unison-ext', url: 'chrome-extension://unison-ext/popup.html' } as never, deps)) as { digest: unknown } | null;
+    expect(page?.digest ?? null).toBeNull();
+  });
+});

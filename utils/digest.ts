@@ -1,0 +1,92 @@
+/**
+ * A compact digest of the lead addresses (a Bloom filter), which the background gives each page
+ * with its `hello`. With it the content script tells at once, without a round trip, whether an
+ * address may be a lead: addresses that are surely not leads cost no visibility check and no
+ * lookup, and a few new rows get their badges in the same frame the page draws them. The
+ * background's lookup still decides (a digest answers "maybe" for about one address in a
+ * thousand that is not a lead; the badge then goes again when the lookup answers).
+ *
+ * Pure and small: it ships in the content script.
+ */
+
+/** Bits per address for about 0.1 % false positives, with `HASHES` probes. */
+const BITS_PER_EMAIL = 14.4;
+const HASHES = 10;
+/** Past this many leads no digest is made (it would weigh more than 1 MB per tab); lookups decide alone. */
+export const DIGEST_MAX_LEADS = 500_000;
+
+/** The digest as sent in messages: bit count, probes, and the bits in base64. */
+export interface DigestWire {
+  m: number;
+  k: number;
+  bits: string;
+}
+
+/** Two 32-bit hashes of the string (FNV-1a, and FNV-1a from another basis with a final mix). */
+function hashes(s: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  b ^= b >>> 15;
+  b = Math.imul(b, 0x2c1b3c6d);
+  b ^= b >>> 12;
+  return [a >>> 0, (b | 1) >>> 0];
+}
+
+export class Digest {
+  private constructor(
+    private readonly bits: Uint8Array,
+    private readonly m: number,
+    private readonly k: number,
+  ) {}
+
+  /** The digest a message carried, or null when it is not a well-formed one. */
+  static fromWire(wire: unknown): Digest | null {
+    if (!wire || typeof wire !== 'object') return null;
+    const { m, k, bits } = wire as Partial<DigestWire>;
+    if (typeof m !== 'number' || typeof k !== 'number' || typeof bits !== 'string') return null;
+    if (!(m > 0 && m % 8 === 0 && k >= 1 && k <= 32 && k % 1 === 0)) return null;
+    let raw: string;
+    try {
+      raw = atob(bits);
+    } catch {
+      return null;
+    }
+    if (raw.length !== m / 8) return null;
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return new Digest(bytes, m, k);
+  }
+
+  /** False: surely not a lead. True: maybe one (the lookup decides). */
+  has(email: string): boolean {
+    const [h1, h2] = hashes(email);
+    for (let i = 0; i < this.k; i++) {
+      const at = ((h1 + Math.imul(i, h2)) >>> 0) % this.m;
+      if ((this.bits[at >>> 3] & (1 << (at & 7))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+/** Makes a digest of lead addresses (the background's side). */
+export function buildDigest(emails: readonly string[]): DigestWire {
+  const m = Math.max(64, Math.ceil((Math.max(1, emails.length) * BITS_PER_EMAIL) / 8) * 8);
+  const bits = new Uint8Array(m / 8);
+  for (const email of emails) {
+    const [h1, h2] = hashes(email);
+    for (let i = 0; i < HASHES; i++) {
+      const at = ((h1 + Math.imul(i, h2)) >>> 0) % m;
+      bits[at >>> 3] |= 1 << (at & 7);
+    }
+  }
+  let raw = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bits.length; i += CHUNK) raw += String.fromCharCode(...bits.subarray(i, i + CHUNK));
+  return { m, k: HASHES, bits: btoa(raw) };
+}
