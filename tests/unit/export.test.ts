@@ -214,6 +214,17 @@ describe('filters and file names', () => {
     expect(both.length).toBeGreaterThan(0);
   });
 
+  it('exports oldest first, ties by id, the same order with and without a date range', async () => {
+    // Stored in an order unlike time and id; three share one instant.
+    const same = '2026-11-01T10:00:00.000Z';
+    const events = [makeEvent(7), makeEvent(3, { createdAt: same }), makeEvent(1), makeEvent(9, { createdAt: same }), makeEvent(2, { createdAt: same }), makeEvent(0)];
+    await seed(events);
+    const expected = [...events].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1)).map((e) => e.id);
+    expect(expected.slice(3)).toEqual([makeEvent(2).id, makeEvent(3).id, makeEvent(9).id]);
+    expect((await collectExport(db, {})).map((e) => e.id)).toEqual(expected);
+    expect((await collectExport(db, { from: '2026-10-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' })).map((e) => e.id)).toEqual(expected);
+  });
+
   it('turns local calendar days into an inclusive range', () => {
     const r = dayRange('2026-11-01', '2026-11-03');
     expect(new Date(r.from!).getDate()).toBe(1);
