@@ -9,6 +9,7 @@ import {
   dayRange,
   exportFileName,
   joinEvent,
+  READ_CHUNK,
   NO_CAMPAIGN,
   toCsv,
   toJson,
@@ -263,6 +264,40 @@ describe('agreement with papaparse', () => {
     const theirs = Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { newline: '\r\n', escapeFormulae: /^[=+\-@\t\r]/ });
     expect(Papa.parse(ours.slice(1), { skipEmptyLines: true }).data).toEqual(Papa.parse(theirs, { skipEmptyLines: true }).data);
   });
+});
+
+describe('the files the options page saves', () => {
+  it('are byte for byte what toCsv and toJson make of collectExport, read in several chunks, with and without filters', async () => {
+    // More than two chunks, stored in an order unlike time (ids and times do not agree), with
+    // events whose lead, campaign or content is unknown, ties in time, and no lead at all.
+    const count = 2 * READ_CHUNK + 321;
+    const events = makeEvents(count).map((e, i) => ({
+      ...e,
+      createdAt: new Date(Date.parse('2026-11-01T00:00:00.000Z') + ((i * 7919) % count) * 1000 - (i % 5 === 0 ? 500 : 0)).toISOString(),
+      leadEmail: i % 11 === 0 ? null : i % 13 === 0 ? `unknown${i}@nowhere.example` : e.leadEmail,
+      campaignId: i % 17 === 0 ? 'cmp-gone' : e.campaignId,
+    }));
+    events.push(makeEvent(count, { createdAt: events[5].createdAt }));
+    await seed(events);
+    const now = new Date('2026-11-27T09:00:00.000Z');
+    const filters = [
+      {},
+      { campaignId: 'cmp-3' },
+      { question: 'content_request' as const },
+      { campaignId: NO_CAMPAIGN },
+      { from: '2026-11-01T02:00:00.000Z', to: '2026-11-01T04:00:00.000Z', campaignId: 'cmp-1' },
+      { question: 'lead_quality' as const, campaignId: 'cmp-none' },
+    ];
+    for (const f of filters) {
+      const joined = await collectExport(db, f);
+      const csv = await buildExport(db, 'csv', f, now);
+      const json = await buildExport(db, 'json', f, now);
+      expect(csv.text === toCsv(joined)).toBe(true);
+      expect(json.text === toJson(joined, now)).toBe(true);
+      expect([csv.count, json.count]).toEqual([joined.length, joined.length]);
+    }
+    expect((await collectExport(db, {})).length).toBe(count + 1);
+  }, 120_000);
 });
 
 describe('size', () => {
