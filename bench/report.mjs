@@ -169,8 +169,13 @@ export function toMarkdown(results) {
     if (st.lookup) {
       if (st.lookup.helloRoundTrip) rows.push(['`hello` round trip (messaging floor, no store access)', `${fmtSpread(st.lookup.helloRoundTrip)} ms`]);
       for (const [size, r] of Object.entries(st.lookup)) {
-        if (size === 'helloRoundTrip') continue;
+        if (size === 'helloRoundTrip' || size === 'afterRestart') continue;
         rows.push([`Lookup of ${r.batch.toLocaleString('en-US')} addresses (half known) among ${Number(size).toLocaleString('en-US')} leads, round trip`, `${fmtSpread(r)} ms`]);
+      }
+      const ar = st.lookup.afterRestart;
+      if (ar) {
+        rows.push([`First lookup among ${ar.size.toLocaleString('en-US')} leads after the service worker stopped (worker start included)`, `${fmtSpread(ar.first)} ms`]);
+        rows.push([`… until lookups are fast again (lead index rebuilt)`, `${fmtSpread(ar.untilWarmMs)} ms`]);
       }
     }
     if (st.pageDataImport) rows.push([`Import of the pages' campaign data (${st.pageDataImport.rows.toLocaleString('en-US')} rows)`, st.pageDataImport.ms != null ? `${fmt(st.pageDataImport.ms)} ms` : st.pageDataImport.unavailable]);

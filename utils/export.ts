@@ -88,11 +88,25 @@ export function matchesFilter(e: Pick<StoredFeedback, 'createdAt' | 'campaignId'
   return true;
 }
 
+/** Oldest first, ties by id: the order of the `createdAt` index. */
+function byTime(a: StoredFeedback, b: StoredFeedback): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Events in the filter, oldest first (ties by id), straight from the store. */
 export async function selectEvents(db: UnisonDB, f: ExportFilter = {}): Promise<StoredFeedback[]> {
-  const lo = f.from ?? '';
-  const hi = f.to ?? '\uffff';
-  const rows = await db.feedback.where('createdAt').between(lo, hi, true, false).toArray();
+  let rows: StoredFeedback[];
+  if (f.from || f.to) {
+    rows = await db.feedback
+      .where('createdAt')
+      .between(f.from ?? '', f.to ?? '\uffff', true, false)
+      .toArray();
+  } else {
+    // Every event: a scan of the table and a sort here take about half the time of reading
+    // through the `createdAt` index (one extra lookup per record) in Chromium.
+    rows = await db.feedback.toArray();
+    rows.sort(byTime);
+  }
   return f.campaignId || f.question ? rows.filter((e) => matchesFilter(e, f)) : rows;
 }
 
@@ -102,14 +116,18 @@ export interface ExportLookups {
   content: Map<string, Content>;
 }
 
-export async function loadLookups(db: UnisonDB, events: StoredFeedback[]): Promise<ExportLookups> {
+export async function loadLookups(db: UnisonDB, events: StoredFeedback[], names?: Promise<[Campaign[], Content[]]>): Promise<ExportLookups> {
   const emails = [...new Set(events.map((e) => e.leadEmail).filter((x): x is string => !!x))];
-  const [leads, campaigns, content] = await Promise.all([db.leads.bulkGet(emails), db.campaigns.toArray(), db.content.toArray()]);
+  const [leads, [campaigns, content]] = await Promise.all([db.leads.bulkGet(emails), names ?? readNames(db)]);
   return {
     leads: new Map(leads.filter((l): l is Lead => !!l).map((l) => [l.email, l])),
     campaigns: new Map(campaigns.map((c) => [c.id, c])),
     content: new Map(content.map((c) => [c.id, c])),
   };
+}
+
+function readNames(db: UnisonDB): Promise<[Campaign[], Content[]]> {
+  return Promise.all([db.campaigns.toArray(), db.content.toArray()]);
 }
 
 export function joinEvent(e: StoredFeedback, l: ExportLookups): ExportEvent {
@@ -142,8 +160,10 @@ export function joinEvent(e: StoredFeedback, l: ExportLookups): ExportEvent {
 
 /** The filtered events joined with lead, campaign and content names. */
 export async function collectExport(db: UnisonDB, f: ExportFilter = {}): Promise<ExportEvent[]> {
-  const events = await selectEvents(db, f);
-  const lookups = await loadLookups(db, events);
+  // Campaign and content names (small tables) are read while the events are.
+  const names = readNames(db);
+  const [events] = await Promise.all([selectEvents(db, f), names]);
+  const lookups = await loadLookups(db, events, names);
   return events.map((e) => joinEvent(e, lookups));
 }
 
@@ -195,7 +215,7 @@ export function csvCell(value: string | null | undefined): string {
 export function toCsv(events: ExportEvent[]): string {
   const lines: string[] = new Array(events.length + 1);
   lines[0] = CSV_COLUMNS.join(',');
-  for (let i = 0; i < events.length; i++) lines[i + 1] = csvRow(events[i]).map(csvCell).join(',');
+  for (let i = 0; i < events.length; i++) lines[i + 1] = csvLine(events[i]);
   // Every line ends with CRLF, the last one too (RFC 4180 allows it).
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
@@ -217,9 +237,79 @@ export interface ExportFile {
   count: number;
 }
 
+/** Events read per request when the whole table is exported. */
+export const READ_CHUNK = 10_000;
+
+/**
+ * The filtered events, each joined and written as one CSV line or JSON value by `write`, oldest
+ * first (ties by id): what `collectExport` gives, mapped, without holding the joined events.
+ *
+ * Without a date range the table is read in chunks of READ_CHUNK in key order, and each chunk is
+ * joined and written while IndexedDB reads the next one (the leads a chunk names for the first
+ * time are read before the next chunk is asked for, so that read does not wait behind it); the
+ * lines are sorted at the end. With a date range, only that range of the `createdAt` index is
+ * read, in one request.
+ */
+export async function writeEvents(db: UnisonDB, f: ExportFilter, write: (e: ExportEvent) => string): Promise<string[]> {
+  const names = readNames(db);
+  const lookups: ExportLookups = { leads: new Map(), campaigns: new Map(), content: new Map() };
+  const asked = new Set<string>();
+  const out: Array<{ at: string; id: string; text: string }> = [];
+  const wanted = (e: StoredFeedback) => !(f.campaignId || f.question) || matchesFilter(e, f);
+  const readLeads = async (events: StoredFeedback[]) => {
+    const emails: string[] = [];
+    for (const e of events) {
+      if (e.leadEmail && !asked.has(e.leadEmail)) {
+        asked.add(e.leadEmail);
+        emails.push(e.leadEmail);
+      }
+    }
+    if (emails.length) for (const l of await db.leads.bulkGet(emails)) if (l) lookups.leads.set(l.email, l);
+  };
+  const writeAll = (events: StoredFeedback[]) => {
+    for (const e of events) out.push({ at: e.createdAt, id: e.id, text: write(joinEvent(e, lookups)) });
+  };
+
+  if (f.from || f.to) {
+    const [events, [campaigns, content]] = await Promise.all([selectEvents(db, f), names]);
+    for (const c of campaigns) lookups.campaigns.set(c.id, c);
+    for (const c of content) lookups.content.set(c.id, c);
+    await readLeads(events);
+    writeAll(events);
+    return out.map((r) => r.text);
+  }
+
+  const readChunk = (after: string | null) =>
+    after === null ? db.feedback.limit(READ_CHUNK).toArray() : db.feedback.where(':id').above(after).limit(READ_CHUNK).toArray();
+  const [first, [campaigns, content]] = await Promise.all([readChunk(null), names]);
+  for (const c of campaigns) lookups.campaigns.set(c.id, c);
+  for (const c of content) lookups.content.set(c.id, c);
+  let chunk: StoredFeedback[] | null = first;
+  while (chunk) {
+    const events = chunk.filter(wanted);
+    await readLeads(events);
+    const next: Promise<StoredFeedback[]> | null = chunk.length === READ_CHUNK ? readChunk(chunk[chunk.length - 1].id) : null;
+    writeAll(events);
+    chunk = next ? await next : null;
+  }
+  out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.map((r) => r.text);
+}
+
+/** One CSV line of an event (no line end). */
+export function csvLine(e: ExportEvent): string {
+  return csvRow(e).map(csvCell).join(',');
+}
+
 export async function buildExport(db: UnisonDB, kind: 'csv' | 'json', f: ExportFilter = {}, now: Date = new Date()): Promise<ExportFile> {
-  const events = await collectExport(db, f);
-  return kind === 'csv'
-    ? { name: exportFileName('csv', now), type: 'text/csv;charset=utf-8', text: toCsv(events), count: events.length }
-    : { name: exportFileName('json', now), type: 'application/json', text: toJson(events, now), count: events.length };
+  if (kind === 'csv') {
+    const lines = await writeEvents(db, f, csvLine);
+    // The same text as toCsv: BOM, header, every line ending with CRLF.
+    const text = `${BOM}${CSV_COLUMNS.join(',')}\r\n${lines.length ? `${lines.join('\r\n')}\r\n` : ''}`;
+    return { name: exportFileName('csv', now), type: 'text/csv;charset=utf-8', text, count: lines.length };
+  }
+  const values = await writeEvents(db, f, (e) => JSON.stringify(e));
+  // The same text as toJson: the keys in the same order, the events as JSON.stringify writes them.
+  const text = `{"schema":${JSON.stringify(EXPORT_SCHEMA)},"exportedAt":${JSON.stringify(now.toISOString())},"events":[${values.join(',')}]}`;
+  return { name: exportFileName('json', now), type: 'application/json', text, count: values.length };
 }

@@ -39,16 +39,13 @@ export async function answersFor(db: UnisonDB, email: string): Promise<Answers> 
 }
 
 export async function answersByLead(db: UnisonDB, emails: string[]): Promise<Map<string, Answers>> {
-  const events = await db.feedback.where('leadEmail').anyOf(emails).toArray();
-  const byLead = new Map<string, StoredFeedback[]>();
-  for (const e of events) {
-    if (!e.leadEmail) continue;
-    const list = byLead.get(e.leadEmail);
-    if (list) list.push(e);
-    else byLead.set(e.leadEmail, [e]);
-  }
+  // One read per lead, all issued at once in one transaction (`anyOf` would walk a cursor over
+  // the index, one step after another).
+  const lists = await db.transaction('r', db.feedback, () => Promise.all(emails.map((e) => db.feedback.where('leadEmail').equals(e).toArray())));
   const out = new Map<string, Answers>();
-  for (const [k, list] of byLead) out.set(k, latestAnswers(list));
+  lists.forEach((list, i) => {
+    if (list.length) out.set(emails[i], latestAnswers(list));
+  });
   return out;
 }
 

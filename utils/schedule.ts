@@ -55,6 +55,8 @@ export interface SchedulerDeps {
   lastFeedUrl?: () => Promise<string | null>;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** After a batch's answer is recorded: the leads whose events it marked. */
+  onMarked?: (leadEmails: string[]) => void;
 }
 
 export interface Scheduler {
@@ -81,6 +83,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         fetch: deps.fetch,
         timeoutMs: deps.timeoutMs,
         scheduleRetry: scheduleSyncRetry,
+        onBatch: ({ leadEmails }) => {
+          if (leadEmails.length) deps.onMarked?.(leadEmails);
+        },
       },
       reason,
     );

@@ -13,12 +13,15 @@
  * - Any other 4xx: the batch is held (status and the first 500 characters of the body are kept
  *   for the user) until the settings change or the user presses "Sync now".
  *
- * Idempotent and resumable: the ids of a batch are written to the `meta` table before the
- * request goes out. A run that dies at any point (service worker stopped, browser closed)
- * leaves them there, and the next run sends exactly those events again first; the receiver
- * treats a repeated id as already accepted. Marking the events and clearing the in-flight
- * record happen in one transaction. Sync never deletes or edits an event: it only writes
- * `syncState`, `syncedAt` and `syncError`.
+ * Idempotent and resumable: a run first claims every pending event, in one transaction that
+ * reads them and writes their ids to the `meta` table as in flight, before any request goes out.
+ * A run that dies at any point (service worker stopped, browser closed) leaves the ids it had not
+ * recorded an answer for there, and the next run sends exactly those events again first; the
+ * receiver treats a repeated id as already accepted. Marking a batch's events and taking its ids
+ * out of the in-flight list happen in one transaction; that transaction runs while the next
+ * batch is on its way (at most one answer is being recorded at a time). After a failed batch only
+ * that batch stays in flight. Sync never deletes or edits an event: it only writes `syncState`,
+ * `syncedAt` and `syncError`.
  */
 import type { UnisonDB } from './db';
 import { toWireEvent } from './feedback';
@@ -129,7 +132,7 @@ export interface SyncDeps {
   /** Mutual exclusion between runs (default: a shared lock named `unison-sync`). */
   lock?: RunLock;
   /** Called after each batch is recorded (progress for callers and tests). */
-  onBatch?: (info: { ids: string[]; status: number | null }) => void;
+  onBatch?: (info: { ids: string[]; status: number | null; leadEmails: string[] }) => void;
 }
 
 // ---------------------------------------------------------------------------
@@ -313,10 +316,46 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Loads the events of a batch that still exist and are still pending, in send order. */
-async function loadBatch(db: UnisonDB, ids: string[]): Promise<StoredFeedback[]> {
-  const rows = await db.feedback.bulkGet(ids);
-  return rows.filter((e): e is StoredFeedback => !!e && e.syncState === 'pending').sort(compareEvents);
+function chunked<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Claims every event pending now for this run, in one transaction: they are read, put in send
+ * order (the ids an interrupted run left in flight first, then oldest first), and their ids are
+ * written to the state as in flight before anything is sent. An event stays in flight until the
+ * answer to its batch is recorded: an undo can no longer take it back, and a run that dies at any
+ * point sends it again first. Null when nothing is pending.
+ */
+async function claimPending(db: UnisonDB, state: SyncStateRecord, batchSize: number, at: string): Promise<{ state: SyncStateRecord; queue: StoredFeedback[][] } | null> {
+  return db.transaction('rw', db.feedback, db.meta, async () => {
+    const rows = await db.feedback.where('syncState').equals('pending').toArray();
+    if (rows.length === 0) {
+      // Whatever was in flight was synced or removed meanwhile.
+      if (state.inflight) await writeSyncState(db, { ...state, inflight: null });
+      return null;
+    }
+    const byId = new Map(rows.map((e) => [e.id, e]));
+    const resumed: StoredFeedback[] = [];
+    for (const id of state.inflight?.ids ?? []) {
+      const e = byId.get(id);
+      if (e) {
+        resumed.push(e);
+        byId.delete(id);
+      }
+    }
+    const rest = [...byId.values()].sort(compareEvents);
+    const queue = [...chunked(resumed, batchSize), ...chunked(rest, batchSize)];
+    const next: SyncStateRecord = {
+      ...state,
+      inflight: { ids: [...resumed, ...rest].map((e) => e.id), since: state.inflight?.since ?? at, attempts: (state.inflight?.attempts ?? 0) + 1 },
+      lastAttemptAt: at,
+    };
+    await writeSyncState(db, next);
+    return { state: next, queue };
+  });
 }
 
 /**
@@ -357,27 +396,10 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
     if (!overrides) return { ...result, outcome: 'waiting', retryAt: state.retryAt };
   }
 
-  // Everything pending now, oldest first; the interrupted batch goes first.
-  const pendingRows = await db.feedback.where('syncState').equals('pending').toArray();
-  pendingRows.sort(compareEvents);
-  const queue: string[][] = [];
-  const taken = new Set<string>();
-  if (state.inflight && state.inflight.ids.length) {
-    queue.push(state.inflight.ids.slice(0, BATCH_MAX));
-    for (const id of state.inflight.ids) taken.add(id);
-  }
-  let chunk: string[] = [];
-  for (const e of pendingRows) {
-    if (taken.has(e.id)) continue;
-    chunk.push(e.id);
-    if (chunk.length === batchSize) {
-      queue.push(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length) queue.push(chunk);
-
-  if (queue.length === 0) {
+  // Everything pending now, claimed (in flight) in one transaction.
+  const claimed = await claimPending(db, state, batchSize, now().toISOString());
+  if (!claimed) {
+    state = { ...state, inflight: null };
     if (state.retryAt || state.failures) {
       state = { ...state, retryAt: null, failures: 0 };
       await writeSyncState(db, state);
@@ -385,72 +407,73 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
     }
     return result;
   }
+  state = claimed.state;
+  let inflight = state.inflight!.ids;
 
-  for (const ids of queue) {
-    const events = await loadBatch(db, ids);
+  /**
+   * Records a 2xx answer: marks the batch's events and takes their ids out of the in-flight list,
+   * in one transaction. The records written are those the run claimed with only the sync fields
+   * changed, without reading them again: nothing else writes an event while it is in flight (new
+   * answers and notes are new events, added; an undo refuses an event in flight; runs never
+   * overlap). Should anything ever edit a pending event, it must be read again here.
+   */
+  const record = async (events: StoredFeedback[], status: number, body: string, at: string, doneAt: string): Promise<void> => {
     const batchIds = events.map((e) => e.id);
-    if (batchIds.length === 0) {
-      // Everything in it was synced or removed meanwhile.
-      if (state.inflight) {
-        state = { ...state, inflight: null };
-        await writeSyncState(db, state);
-      }
-      continue;
+    const narrowed = narrowAcceptance(batchIds, parseJson(body));
+    const rejectedById = new Map(narrowed.rejected.map((r) => [r.id, r.error]));
+    const acceptedSet = new Set(narrowed.accepted);
+    const marked: StoredFeedback[] = [];
+    for (const e of events) {
+      if (acceptedSet.has(e.id)) marked.push({ ...e, syncState: 'synced', syncedAt: doneAt, syncError: null });
+      else if (rejectedById.has(e.id)) marked.push({ ...e, syncState: 'rejected', syncError: rejectedById.get(e.id)! });
     }
-    const at = now();
-    // Persist the ids before anything leaves: a crash from here on resends exactly these.
-    state = {
+    const answered = new Set(batchIds);
+    inflight = inflight.filter((id) => !answered.has(id));
+    const next: SyncStateRecord = {
       ...state,
-      inflight: { ids: batchIds, since: state.inflight?.since ?? at.toISOString(), attempts: (state.inflight?.attempts ?? 0) + 1 },
-      lastAttemptAt: at.toISOString(),
+      inflight: inflight.length ? { ...state.inflight!, ids: inflight } : null,
+      failures: 0,
+      retryAt: null,
+      held: null,
+      lastSuccessAt: doneAt,
+      lastAttemptAt: at,
+      lastError: null,
     };
-    await writeSyncState(db, state);
+    await db.transaction('rw', db.feedback, db.meta, async () => {
+      if (marked.length) await db.feedback.bulkPut(marked);
+      await writeSyncState(db, next);
+    });
+    state = next;
+    result.accepted += narrowed.accepted.length;
+    result.rejected += narrowed.rejected.length;
+    result.outcome = 'synced';
+    deps.onBatch?.({ ids: batchIds, status, leadEmails: [...new Set(marked.map((e) => e.leadEmail).filter((x): x is string => !!x))] });
+  };
 
-    const payload = JSON.stringify({ schema: SYNC_SCHEMA, sentAt: at.toISOString(), events: events.map(toWireEvent) });
+  // The answer of the previous batch being recorded while the next one is sent: at most one.
+  let recording: Promise<void> = Promise.resolve();
+  for (const events of claimed.queue) {
+    const batchIds = events.map((e) => e.id);
+    const at = now().toISOString();
+    const payload = JSON.stringify({ schema: SYNC_SCHEMA, sentAt: at, events: events.map(toWireEvent) });
     const attempt = await send(doFetch, cfg, payload, timeoutMs, (s) => classifyStatus(s) !== 'retry');
     result.batches += 1;
     result.sent += batchIds.length;
     const cls: ResponseClass = attempt.kind === 'answer' ? classifyStatus(attempt.status!) : 'retry';
     const doneAt = now().toISOString();
+    await recording;
 
     if (cls === 'accepted') {
-      const narrowed = narrowAcceptance(batchIds, parseJson(attempt.body));
-      const rejectedById = new Map(narrowed.rejected.map((r) => [r.id, r.error]));
-      const acceptedSet = new Set(narrowed.accepted);
-      const next: SyncStateRecord = {
-        ...state,
-        inflight: null,
-        failures: 0,
-        retryAt: null,
-        held: null,
-        lastSuccessAt: doneAt,
-        lastError: null,
-      };
-      await db.transaction('rw', db.feedback, db.meta, async () => {
-        await db.feedback
-          .where('id')
-          .anyOf(batchIds)
-          .modify((e) => {
-            if (e.syncState !== 'pending') return;
-            if (acceptedSet.has(e.id)) {
-              e.syncState = 'synced';
-              e.syncedAt = doneAt;
-              e.syncError = null;
-            } else if (rejectedById.has(e.id)) {
-              e.syncState = 'rejected';
-              e.syncError = rejectedById.get(e.id)!;
-            }
-          });
-        await db.meta.put({ key: SYNC_META_KEY, value: next });
-      });
-      state = next;
-      result.accepted += narrowed.accepted.length;
-      result.rejected += narrowed.rejected.length;
-      result.outcome = 'synced';
-      deps.onBatch?.({ ids: batchIds, status: attempt.status });
+      recording = record(events, attempt.status!, attempt.body, at, doneAt);
+      // Awaited before the next batch is recorded and at the end; this only keeps a failure
+      // from being reported as unhandled in between.
+      recording.catch(() => undefined);
       continue;
     }
 
+    // A failure: this batch stays in flight (the same ids go first next time); the events after
+    // it are released to the next run as ordinary pending events.
+    const keep = { ids: batchIds, since: state.inflight?.since ?? at, attempts: state.inflight?.attempts ?? 1 };
     if (cls === 'retry') {
       const failures = state.failures + 1;
       const retryAfter = parseRetryAfter(attempt.retryAfter, now());
@@ -458,8 +481,10 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
       const retryAt = new Date(now().getTime() + delay);
       state = {
         ...state,
+        inflight: keep,
         failures,
         retryAt: retryAt.toISOString(),
+        lastAttemptAt: at,
         lastError: {
           at: doneAt,
           kind: attempt.kind === 'answer' ? 'http' : attempt.kind,
@@ -467,10 +492,9 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
           ...(attempt.status != null ? { status: attempt.status } : {}),
         },
       };
-      // The batch stays in flight: the same ids go first next time.
       await writeSyncState(db, state);
       await deps.scheduleRetry?.(retryAt);
-      deps.onBatch?.({ ids: batchIds, status: attempt.status });
+      deps.onBatch?.({ ids: batchIds, status: attempt.status, leadEmails: [] });
       return { ...result, outcome: 'retry', retryAt: state.retryAt!, error: state.lastError!.message };
     }
 
@@ -478,16 +502,19 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
     const held: HeldBatch = { status: attempt.status!, body: attempt.body.slice(0, HELD_BODY_MAX), at: doneAt, endpoint: cfg.endpoint };
     state = {
       ...state,
+      inflight: keep,
       held,
       retryAt: null,
       failures: 0,
+      lastAttemptAt: at,
       lastError: { at: doneAt, kind: 'held', status: held.status, message: `HTTP ${held.status}${held.body ? `: ${held.body}` : ''}` },
     };
     await writeSyncState(db, state);
     await deps.scheduleRetry?.(null);
-    deps.onBatch?.({ ids: batchIds, status: attempt.status });
+    deps.onBatch?.({ ids: batchIds, status: attempt.status, leadEmails: [] });
     return { ...result, outcome: 'held', held, error: state.lastError!.message };
   }
+  await recording;
 
   if (result.batches > 0) {
     state = { ...state, lastRun: { at: now().toISOString(), sent: result.sent, accepted: result.accepted, rejected: result.rejected } };

@@ -18,19 +18,30 @@ export default defineBackground({
         tabs.map((t) => (typeof t.id === 'number' ? browser.tabs.sendMessage(t.id, message).catch(() => undefined) : undefined)),
       );
     };
+    // What badges need of every lead, in memory (built on the first lookup after the worker starts).
+    const cache = new LeadCache();
     // Sync (push) and the campaign feed (pull): alarms, "Sync now", settings changes, online.
     const scheduler = createScheduler({
       db: getDb,
       settings: readSettings,
       pullFeed: async () => {
         const s = await readSettings();
-        return pullFeed({ db: getDb(), url: s.feed.url, onChanged: () => tellTabs({ type: 'data-changed' }) });
+        return pullFeed({
+          db: getDb(),
+          url: s.feed.url,
+          onChanged: () => {
+            cache.refresh(getDb());
+            return tellTabs({ type: 'data-changed' });
+          },
+        });
       },
       lastFeedUrl: async () => (await readFeedState(getDb())).url,
+      // Synced events change the `synced` flag of their leads' answers.
+      onMarked: (leadEmails) => cache.forgetAnswers(leadEmails),
     });
     const deps: RouterDeps = {
       db: getDb,
-      cache: new LeadCache(),
+      cache,
       digest: new DigestCache(),
       syncNow: () => scheduler.syncNow(),
       onSettingsChanged: () => scheduler.onSettingsChanged(),

@@ -9,6 +9,7 @@ import {
   dayRange,
   exportFileName,
   joinEvent,
+  READ_CHUNK,
   NO_CAMPAIGN,
   toCsv,
   toJson,
@@ -214,6 +215,17 @@ describe('filters and file names', () => {
     expect(both.length).toBeGreaterThan(0);
   });
 
+  it('exports oldest first, ties by id, the same order with and without a date range', async () => {
+    // Stored in an order unlike time and id; three share one instant.
+    const same = '2026-11-01T10:00:00.000Z';
+    const events = [makeEvent(7), makeEvent(3, { createdAt: same }), makeEvent(1), makeEvent(9, { createdAt: same }), makeEvent(2, { createdAt: same }), makeEvent(0)];
+    await seed(events);
+    const expected = [...events].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1)).map((e) => e.id);
+    expect(expected.slice(3)).toEqual([makeEvent(2).id, makeEvent(3).id, makeEvent(9).id]);
+    expect((await collectExport(db, {})).map((e) => e.id)).toEqual(expected);
+    expect((await collectExport(db, { from: '2026-10-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' })).map((e) => e.id)).toEqual(expected);
+  });
+
   it('turns local calendar days into an inclusive range', () => {
     const r = dayRange('2026-11-01', '2026-11-03');
     expect(new Date(r.from!).getDate()).toBe(1);
@@ -252,6 +264,40 @@ describe('agreement with papaparse', () => {
     const theirs = Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { newline: '\r\n', escapeFormulae: /^[=+\-@\t\r]/ });
     expect(Papa.parse(ours.slice(1), { skipEmptyLines: true }).data).toEqual(Papa.parse(theirs, { skipEmptyLines: true }).data);
   });
+});
+
+describe('the files the options page saves', () => {
+  it('are byte for byte what toCsv and toJson make of collectExport, read in several chunks, with and without filters', async () => {
+    // More than two chunks, stored in an order unlike time (ids and times do not agree), with
+    // events whose lead, campaign or content is unknown, ties in time, and no lead at all.
+    const count = 2 * READ_CHUNK + 321;
+    const events = makeEvents(count).map((e, i) => ({
+      ...e,
+      createdAt: new Date(Date.parse('2026-11-01T00:00:00.000Z') + ((i * 7919) % count) * 1000 - (i % 5 === 0 ? 500 : 0)).toISOString(),
+      leadEmail: i % 11 === 0 ? null : i % 13 === 0 ? `unknown${i}@nowhere.example` : e.leadEmail,
+      campaignId: i % 17 === 0 ? 'cmp-gone' : e.campaignId,
+    }));
+    events.push(makeEvent(count, { createdAt: events[5].createdAt }));
+    await seed(events);
+    const now = new Date('2026-11-27T09:00:00.000Z');
+    const filters = [
+      {},
+      { campaignId: 'cmp-3' },
+      { question: 'content_request' as const },
+      { campaignId: NO_CAMPAIGN },
+      { from: '2026-11-01T02:00:00.000Z', to: '2026-11-01T04:00:00.000Z', campaignId: 'cmp-1' },
+      { question: 'lead_quality' as const, campaignId: 'cmp-none' },
+    ];
+    for (const f of filters) {
+      const joined = await collectExport(db, f);
+      const csv = await buildExport(db, 'csv', f, now);
+      const json = await buildExport(db, 'json', f, now);
+      expect(csv.text === toCsv(joined)).toBe(true);
+      expect(json.text === toJson(joined, now)).toBe(true);
+      expect([csv.count, json.count]).toEqual([joined.length, joined.length]);
+    }
+    expect((await collectExport(db, {})).length).toBe(count + 1);
+  }, 120_000);
 });
 
 describe('size', () => {

@@ -2,7 +2,7 @@
 // Sync against a real HTTP receiver on 127.0.0.1 (node's own fetch, the store in fake-indexeddb).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type UnisonDB } from '@/utils/db';
-import { recordFeedback } from '@/utils/feedback';
+import { recordFeedback, undoFeedback } from '@/utils/feedback';
 import type { StoredFeedback } from '@/utils/schema';
 import {
   BACKOFF_BASE_MS,
@@ -369,11 +369,15 @@ describe('interruptions', () => {
     expect(rx!.report()).toMatchObject({ unique: 1000, duplicates: 0 });
     const secondBatch = rx!.requests[1].ids;
 
-    // A new worker: the same database, a fresh lock.
+    // A new worker: the same database, a fresh lock. Every event the run claimed and had not
+    // recorded an answer for is still in flight, in send order: the second batch, then the rest.
     db = openDb(dbName);
     await db.open();
     const state = await readSyncState(db);
-    expect(state.inflight?.ids).toEqual(secondBatch);
+    const unsent = makeEvents(1100)
+      .slice(1000)
+      .map((e) => e.id);
+    expect(state.inflight?.ids).toEqual([...secondBatch, ...unsent]);
     expect(await db.feedback.where('syncState').equals('synced').count()).toBe(500);
 
     const res = await harness().run('startup');
@@ -396,12 +400,14 @@ describe('interruptions', () => {
     await expect(harness({ fetch: dying, batchSize: 4 }).run()).rejects.toThrow();
     db = openDb(dbName);
     await db.open();
+    // The run claimed all ten before its first request.
     const persisted = (await readSyncState(db)).inflight!.ids;
-    expect(persisted).toEqual(makeEvents(4).map((e) => e.id));
-    // new events arrived in between: they are older than nothing, but the interrupted batch still goes first
-    await db.feedback.add(makeEvent(50, { createdAt: '2026-10-01T00:00:00.000Z' }));
+    expect(persisted).toEqual(makeEvents(10).map((e) => e.id));
+    // a new event arrived in between, older than all of them: the interrupted ones still go first
+    const late = makeEvent(50, { createdAt: '2026-10-01T00:00:00.000Z' });
+    await db.feedback.add(late);
     await harness({ batchSize: 4 }).run('startup');
-    expect(rx!.requests[0].ids).toEqual(persisted);
+    expect(rx!.requests.map((r) => r.ids)).toEqual([persisted.slice(0, 4), persisted.slice(4, 8), persisted.slice(8), [late.id]]);
     expect(rx!.report()).toMatchObject({ unique: 11, duplicates: 0 });
   });
 
@@ -416,6 +422,57 @@ describe('interruptions', () => {
     const results = await Promise.all([harness({ lock, fetch: slow }).run('now'), harness({ lock, fetch: slow }).run('alarm'), harness({ lock, fetch: slow }).run('online')]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['idle', 'idle', 'synced']);
     expect(rx!.report()).toMatchObject({ unique: 1500, duplicates: 0, maxConcurrent: 1 });
+  });
+});
+
+describe('claiming a run', () => {
+  it('claims every pending event before the first request: an undo cannot take one back, a click during the run waits for the next', async () => {
+    await receiver();
+    const t0 = new Date('2026-11-27T09:20:00.000Z');
+    // Made just now, so inside the undo window; in the third batch of the run.
+    await db.feedback.bulkAdd(makeEvents(1100, 0).map((e, i) => ({ ...e, createdAt: new Date(t0.getTime() - 5000 + i).toISOString() })));
+    const late = makeEvents(1100)[1050];
+    let undone: unknown = 'not tried';
+    let clicked: string | null = null;
+    const h = harness({
+      now: () => t0,
+      fetch: async (input, init) => {
+        if (undone === 'not tried') {
+          undone = await undoFeedback(db, late.id, t0);
+          clicked = (await recordFeedback(db, { leadEmail: late.leadEmail!, type: 'lead_quality', value: 'good' }, { rep: REP, site: 'gmail', now: t0 })).id;
+        }
+        return fetch(input, init);
+      },
+    });
+    const res = await h.run('now');
+    expect(undone).toBeNull();
+    expect(res).toMatchObject({ outcome: 'synced', sent: 1100, accepted: 1100 });
+    expect(rx!.events.has(late.id)).toBe(true);
+    expect(rx!.events.has(clicked!)).toBe(false);
+    expect(await db.feedback.get(clicked!)).toMatchObject({ syncState: 'pending' });
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(1100);
+    expect((await readSyncState(db)).inflight).toBeNull();
+    // the click goes with the next run
+    await h.run('now');
+    expect(rx!.events.has(clicked!)).toBe(true);
+  });
+
+  it('after a failed batch keeps only that batch in flight; the batches before it are marked, the rest stay pending', async () => {
+    await receiver({ faults: ['ok', { status: 503, body: 'busy', store: false }] });
+    await db.feedback.bulkAdd(makeEvents(1300));
+    const marked: string[][] = [];
+    const res = await harness({ onBatch: ({ leadEmails, status }) => status === 200 && marked.push(leadEmails) }).run('now');
+    expect(res).toMatchObject({ outcome: 'retry', batches: 2, accepted: 500 });
+    const state = await readSyncState(db);
+    expect(state.inflight?.ids).toEqual(rx!.requests[1].ids);
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(500);
+    expect(await db.feedback.where('syncState').equals('pending').count()).toBe(800);
+    // the leads whose events the accepted batch marked
+    expect(marked).toHaveLength(1);
+    expect(new Set(marked[0])).toEqual(new Set(makeEvents(500).map((e) => e.leadEmail)));
+    // an event after the failed batch can be undone again (it is no longer claimed)
+    const released = makeEvents(1300)[1200];
+    expect(state.inflight?.ids.includes(released.id)).toBe(false);
   });
 });
 

@@ -69,7 +69,8 @@ const YIELD_EVERY = 2000;
  * all" changes it, so a merge planned on an older version is planned again.
  */
 export async function dataVersion(db: UnisonDB): Promise<string> {
-  const [last, cleared] = await Promise.all([db.imports.toCollection().last(), getMeta<string>(db, CLEARED_KEY)]);
+  // One transaction for both reads: the background reads this on every lookup.
+  const [last, cleared] = await db.transaction('r', db.imports, db.meta, () => Promise.all([db.imports.toCollection().last(), getMeta<string>(db, CLEARED_KEY)]));
   return `${last?.id ?? 0}|${cleared ?? ''}`;
 }
 
