@@ -81,7 +81,7 @@ async function metrics(cdp) {
 }
 
 function counterFor(variant) {
-  if (variant === 'unison') return () => document.getElementsByTagName('unison-badge').length;
+  if (variant === 'unison') return () => document.querySelectorAll('unison-badge:not([data-unison-pending])').length;
   if (variant === 'plain') return () => 0;
   return () => (window.__benchScanner ? window.__benchScanner.count() : -1);
 }
@@ -156,7 +156,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
       },
     };
     if (variant === 'unison' && known) {
-      const emails = await page.$$eval('unison-badge', (els) => els.map((el) => el.getAttribute('data-unison-email')));
+      const emails = await page.$$eval('unison-badge:not([data-unison-pending])', (els) => els.map((el) => el.getAttribute('data-unison-email')));
       out.initial.unexpected = emails.filter((e) => !known.has(e));
       out.initial.distinct = new Set(emails).size;
     }

@@ -1,14 +1,20 @@
 // Host pages: the badges and the card, through the hooks of the automation contract only.
 // Playwright's CSS and role locators look inside open shadow roots, where Unison's UI lives.
 
-/** Every badge on the page (`<unison-badge data-unison-email>`). */
+/**
+ * Shown badges: a badge made before the lookup confirmed its lead is invisible and carries
+ * `data-unison-pending` for a moment (automation hooks 1.1); it does not count yet.
+ */
+export const SHOWN_BADGE = 'unison-badge:not([data-unison-pending])';
+
+/** Every shown badge on the page (`<unison-badge data-unison-email>`). */
 export function badges(page) {
-  return page.locator('unison-badge');
+  return page.locator(SHOWN_BADGE);
 }
 
-/** The badge for one address (lower-cased in the attribute). */
+/** The shown badge for one address (lower-cased in the attribute). */
 export function badgeFor(page, email) {
-  return page.locator(`unison-badge[data-unison-email="${email.toLowerCase()}"]`);
+  return page.locator(`${SHOWN_BADGE}[data-unison-email="${email.toLowerCase()}"]`);
 }
 
 /**
@@ -17,7 +23,7 @@ export function badgeFor(page, email) {
  */
 export async function waitForBadges(page, { min = 1, timeout = 15_000, settle = 500 } = {}) {
   const deadline = Date.now() + timeout;
-  await page.waitForFunction((n) => document.querySelectorAll('unison-badge').length >= n, min, { timeout });
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n, [SHOWN_BADGE, min], { timeout });
   let count = await badges(page).count();
   let stableSince = Date.now();
   while (Date.now() - stableSince < settle && Date.now() < deadline) {
@@ -33,7 +39,7 @@ export async function waitForBadges(page, { min = 1, timeout = 15_000, settle = 
 
 /** The addresses of the badges on the page, in document order (one entry per badge). */
 export async function badgeEmails(page) {
-  return page.$$eval('unison-badge', (els) => els.map((el) => el.getAttribute('data-unison-email')));
+  return page.$$eval(SHOWN_BADGE, (els) => els.map((el) => el.getAttribute('data-unison-email')));
 }
 
 /** The `Unison:` button inside a badge (in its open shadow root). */
