@@ -201,6 +201,51 @@ describe('badges on host pages', () => {
     }
   });
 
+  it('badges a long list as its rows come near the viewport, and the popup lists every lead at once', async () => {
+    const spec = EXPECTED['salesforce-list.html'];
+    const leads = Object.keys(spec.badges);
+    await routeFixture(session.context, 'https://*.lightning.force.com/**', 'tests/fixtures/pages/salesforce-list.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      await expectBadges(page, spec.badges, 'the fixture list');
+      // The page then loads 300 more rows at once, far taller than the window; one more lead
+      // only appears in the last row.
+      const far = 'sofia.rossi@vandelay.it';
+      await page.evaluate(([emails, last]) => {
+        const body = document.querySelector('.windowViewMode-normal.active tbody');
+        const rows = [];
+        for (let i = 0; i < 300; i++) {
+          const email = i === 299 ? last : emails[i % emails.length];
+          rows.push(`<tr data-row-key-value="x${i}"><th scope="row"><a href="/lightning/r/x${i}/view" title="Row ${i}">Row ${i}</a></th>` +
+            `<td data-label="Email"><lightning-formatted-email><a href="mailto:${email}">${email}</a></lightning-formatted-email></td></tr>`);
+        }
+        body.insertAdjacentHTML('beforeend', rows.join(''));
+      }, [leads, far]);
+      const shown = async () => page.locator('unison-badge:not([data-unison-pending])').count();
+      await eventually(async () => assert.ok((await shown()) > Object.values(spec.badges).reduce((a, b) => a + b, 0)), { timeout: 10_000 });
+      await page.waitForTimeout(500);
+      const near = await shown();
+      assert.ok(near < 200, `only rows near the viewport have badges (${near})`);
+      // Every lead is listed in the popup at once, also the one in the last row.
+      const popup = await session.popupPage(page);
+      const items = popup.getByRole('list', { name: 'Leads on this page' }).locator(':scope > li');
+      await eventually(async () => assert.equal(await items.count(), leads.length + 1), { timeout: 10_000 });
+      await items.filter({ hasText: 'Sofia Rossi' }).waitFor();
+      await popup.close();
+      // Scrolled to the end, the last rows get theirs, each right after its address.
+      await page.locator('tr[data-row-key-value="x299"]').scrollIntoViewIfNeeded();
+      await eventually(async () => {
+        const last = await page.$eval('tr[data-row-key-value="x299"] lightning-formatted-email', (el) => el.querySelector('unison-badge')?.getAttribute('data-unison-email') ?? null);
+        assert.equal(last, far);
+      }, { timeout: 10_000 });
+      assert.ok((await shown()) > near);
+    } finally {
+      await session.context.unroute('https://*.lightning.force.com/**');
+      await page.close();
+    }
+  });
+
   it('opens a card that passes axe-core with no serious or critical violation, by keyboard too', async () => {
     await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
     const page = await session.context.newPage();
