@@ -30,11 +30,12 @@ export const LOOKUP_CHUNK = 2000;
  */
 export const EAGER_BADGES = 50;
 /**
- * A mutation batch that only adds this many nodes or fewer (new rows, a compose chip) is scanned
- * at once, in the observer's callback, when the lead digest is at hand: its badges then go into
- * the page in the same frame as the rows, with no second layout of the page for them.
+ * A mutation batch that adds this many elements or fewer, subtrees included (new rows, a compose
+ * chip, an expanded message), is scanned at once, in the observer's callback, when the lead
+ * digest is at hand: its badges then go into the page in the same frame as the rows, with no
+ * second layout of the page for them. Larger ones wait for idle time.
  */
-export const SYNC_BATCH_NODES = 200;
+export const SYNC_BATCH_NODES = 2000;
 
 export interface BadgeHandle {
   /** The `<unison-badge>` element inserted beside the mention. */
@@ -266,6 +267,11 @@ export class OverlayEngine {
     const { roots, prune } = this.changed(records);
     const mentions = this.scan(roots, prune, []);
     if (mentions.length === 0) return;
+    // Many mentions after all (a whole view arrived): the usual way, with badges near the viewport.
+    if (mentions.length > EAGER_BADGES) {
+      void this.run(() => this.badge(mentions));
+      return;
+    }
     const own = this.deps.ownEmails();
     const toConfirm: BadgeRecord[] = [];
     for (const m of mentions) {
@@ -354,7 +360,11 @@ export class OverlayEngine {
   };
 
   private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
-    const mentions = this.scan(roots, prune, recheckWithin);
+    await this.badge(this.scan(roots, prune, recheckWithin));
+  }
+
+  /** Looks up the mentions' addresses and badges those of known leads (near the viewport for many). */
+  private async badge(mentions: Mention[]): Promise<void> {
     if (mentions.length === 0) return;
     const own = this.deps.ownEmails();
     const wanted = mentions.filter((m) => !own.has(m.email));
@@ -481,13 +491,18 @@ function removeCopiedBadges(el: Element): void {
   for (const b of [...list]) if (!b.shadowRoot) b.remove();
 }
 
-/** A batch that only adds or changes a few nodes (no attribute changes to recheck). */
+/**
+ * A batch that only adds or changes a few nodes (no attribute changes to recheck): at most
+ * `SYNC_BATCH_NODES` elements, counting those inside added subtrees.
+ */
 function smallAddition(records: MutationRecord[]): boolean {
   let added = 0;
   for (const r of records) {
     if (r.type === 'attributes') return false;
-    added += r.addedNodes.length;
-    if (added > SYNC_BATCH_NODES) return false;
+    for (const n of r.addedNodes) {
+      added += n.nodeType === 1 ? 1 + (n as Element).getElementsByTagName('*').length : 1;
+      if (added > SYNC_BATCH_NODES) return false;
+    }
   }
   return true;
 }

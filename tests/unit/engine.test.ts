@@ -290,16 +290,32 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(lookup.mock.calls.length).toBe(calls);
   });
 
-  it(`leaves batches of more than ${SYNC_BATCH_NODES} added nodes to idle time`, async () => {
+  it(`leaves batches adding more than ${SYNC_BATCH_NODES} elements (subtrees counted) to idle time`, async () => {
     document.body.innerHTML = `<div id="list"></div>`;
     const { engine: e } = makeEngine({ digest: { has: () => true } });
     await e.start();
     await e.idle();
-    document.getElementById('list')!.insertAdjacentHTML('beforeend', rows(SYNC_BATCH_NODES + 1, 'raj.patel@globex.com'));
+    // One added node, but a whole view inside it (each row is two elements).
+    const view = document.createElement('section');
+    view.innerHTML = rows(SYNC_BATCH_NODES / 2, 'raj.patel@globex.com');
+    document.getElementById('list')!.append(view);
     await Promise.resolve();
     expect(badges()).toEqual([]);
     await new Promise((r) => setTimeout(r, 5));
     await e.idle();
-    expect(badges()).toHaveLength(SYNC_BATCH_NODES + 1);
+    expect(badges()).toHaveLength(SYNC_BATCH_NODES / 2);
+  });
+
+  it(`hands a small batch holding more than ${EAGER_BADGES} mentions to the viewport watcher`, async () => {
+    document.body.innerHTML = `<div id="list"></div>`;
+    const watched: Element[] = [];
+    const { engine: e } = makeEngine({ digest: { has: () => true }, whenNear: (el) => (watched.push(el), () => undefined) });
+    await e.start();
+    await e.idle();
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', rows(EAGER_BADGES + 5));
+    await new Promise((r) => setTimeout(r, 5));
+    await e.idle();
+    expect(badges()).toEqual([]);
+    expect(watched).toHaveLength(EAGER_BADGES + 5);
   });
 });
