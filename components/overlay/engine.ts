@@ -265,7 +265,9 @@ export class OverlayEngine {
    */
   private handleNow(records: MutationRecord[]): void {
     const { roots, prune } = this.changed(records);
-    const mentions = this.scan(roots, prune, []);
+    // No computed-style check here: it would make the browser work out the page's styles in the
+    // middle of the page's own work. Each badge made now is checked once the page has drawn.
+    const mentions = this.scan(roots, prune, [], true);
     if (mentions.length === 0) return;
     // Many mentions after all (a whole view arrived): the usual way, with badges near the viewport.
     if (mentions.length > EAGER_BADGES) {
@@ -274,11 +276,13 @@ export class OverlayEngine {
     }
     const own = this.deps.ownEmails();
     const toConfirm: BadgeRecord[] = [];
+    const made: BadgeRecord[] = [];
     for (const m of mentions) {
       if (own.has(m.email) || this.hasBadge(m)) continue;
       const lead = this.known.get(m.email);
       if (lead === null) continue;
       const rec = this.track(m);
+      made.push(rec);
       if (lead) {
         this.create(rec, m, lead);
       } else {
@@ -287,13 +291,17 @@ export class OverlayEngine {
         toConfirm.push(rec);
       }
     }
-    if (toConfirm.length === 0) {
-      this.deps.onLeads?.(this.spottedLeads());
-      return;
-    }
+    if (made.length === 0) return;
     void this.run(async () => {
-      await this.lookupUnknown(toConfirm.map((r) => r.email));
-      for (const rec of toConfirm) this.confirm(rec);
+      if (toConfirm.length > 0) await this.lookupUnknown(toConfirm.map((r) => r.email));
+      else await new Promise<void>((r) => (this.deps.schedule ?? defaultSchedule)(r));
+      const { adapter, doc } = this.deps;
+      for (const rec of made) {
+        if (rec.removed) continue;
+        // Hidden by a style sheet after all (e.g. rows added to a hidden view): no badge.
+        if (!adapter.isStillVisible(rec.anchor, doc)) this.forget(rec);
+        else this.confirm(rec);
+      }
       this.deps.onLeads?.(this.spottedLeads());
     });
   }
@@ -326,7 +334,7 @@ export class OverlayEngine {
   }
 
   /** The visible mentions under `roots` not badged yet (the adapter's scan, capped). */
-  private scan(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all'): Mention[] {
+  private scan(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all', noStyle = false): Mention[] {
     const { adapter, doc } = this.deps;
     const all: Array<ParentNode | Node> = [...roots];
     // A badge the host page removed while its mention stayed: scan the mention's parent again.
@@ -340,7 +348,7 @@ export class OverlayEngine {
         this.capped = true;
         break;
       }
-      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.wanted });
+      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.wanted, noStyle });
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       for (const m of res.mentions) {

@@ -290,6 +290,23 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(lookup.mock.calls.length).toBe(calls);
   });
 
+  it('checks badges made in the observer callback against style sheets once the page has drawn', async () => {
+    document.body.innerHTML = `<style>.gone { display: none }</style><div id="list"></div><div class="gone" id="hidden-view"></div>`;
+    const { engine: e } = makeEngine({ digest: { has: () => true } });
+    await e.start();
+    await e.idle();
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', `<p><a href="mailto:ann@acme.io">Ann</a></p>`);
+    document.getElementById('hidden-view')!.insertAdjacentHTML('beforeend', `<p><a href="mailto:raj.patel@globex.com">Raj</a></p>`);
+    await Promise.resolve();
+    // Made at once, without asking the browser for styles...
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    await new Promise((r) => setTimeout(r, 5));
+    await e.idle();
+    // ...and the one in the view a style sheet hides is gone once checked.
+    expect(badges()).toEqual(['ann@acme.io']);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+  });
+
   it(`leaves batches adding more than ${SYNC_BATCH_NODES} elements (subtrees counted) to idle time`, async () => {
     document.body.innerHTML = `<div id="list"></div>`;
     const { engine: e } = makeEngine({ digest: { has: () => true } });

@@ -135,7 +135,14 @@ type CheckVisibility = (o?: object) => boolean;
  */
 export class Visibility {
   private readonly chain = new Map<Element, boolean>();
-  constructor(private readonly site: SiteHidden | null = null) {}
+  /**
+   * @param css  false: leave out the computed-style check (`checkVisibility`), which makes the
+   *             browser work out styles at once; the caller checks later.
+   */
+  constructor(
+    private readonly site: SiteHidden | null = null,
+    private readonly css = true,
+  ) {}
 
   /** The full test of one element. */
   private own(el: Element): boolean {
@@ -178,7 +185,7 @@ export class Visibility {
   visible(node: Node): boolean {
     const el = node.nodeType === ELEMENT ? (node as Element) : parentOf(node);
     if (!el || !el.isConnected || this.excluded(el)) return false;
-    return Visibility.rendered(el);
+    return !this.css || Visibility.rendered(el);
   }
 
   /** The same for an input whose value is the mention (the input itself is not held against it). */
@@ -520,7 +527,7 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
     watchedAttributes: spec.watchedAttributes,
     scan(root: ParentNode, doc: Document, opts?: ScanOptions): ScanResult {
       const c = new Collector(limitOf(opts), opts?.wanted);
-      const vis = new Visibility(hidden);
+      const vis = new Visibility(hidden, !opts?.noStyle);
       spec.find({ c, vis, doc, roots: rootsOf(root, spec.deep ?? false), root });
       return c.result();
     },

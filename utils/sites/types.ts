@@ -36,6 +36,11 @@ export interface ScanOptions {
    * counted in `scanned` and cost no visibility check.
    */
   wanted?: (email: string) => boolean;
+  /**
+   * Leaves out the computed-style check (hidden by a style sheet), so the scan does not make the
+   * browser work out styles at once; the caller checks each mention later (`isStillVisible`).
+   */
+  noStyle?: boolean;
 }
 
 export interface SiteAdapter {
