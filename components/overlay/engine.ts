@@ -360,11 +360,22 @@ export class OverlayEngine {
     return mentions;
   }
 
+  /** The digest's answers so far (an address is hashed once per page), and the digest they came from. */
+  private maybe = new Map<string, boolean>();
+  private maybeFrom: unknown = null;
+
   /** Addresses worth a visibility check: not known to be no lead, and maybe leads by the digest. */
   private readonly wanted = (email: string): boolean => {
     if (this.known.get(email) === null) return false;
     const digest = this.deps.digest?.();
-    return !digest || this.known.has(email) || digest.has(email);
+    if (!digest || this.known.has(email)) return true;
+    if (digest !== this.maybeFrom || this.maybe.size > 50_000) {
+      this.maybe = new Map();
+      this.maybeFrom = digest;
+    }
+    let yes = this.maybe.get(email);
+    if (yes === undefined) this.maybe.set(email, (yes = digest.has(email)));
+    return yes;
   };
 
   private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
