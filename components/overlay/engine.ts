@@ -360,22 +360,11 @@ export class OverlayEngine {
     return mentions;
   }
 
-  /** The digest's answers so far (an address is hashed once per page), and the digest they came from. */
-  private maybe = new Map<string, boolean>();
-  private maybeFrom: unknown = null;
-
   /** Addresses worth a visibility check: not known to be no lead, and maybe leads by the digest. */
   private readonly wanted = (email: string): boolean => {
-    if (this.known.get(email) === null) return false;
+    const lead = this.known.get(email);
     const digest = this.deps.digest?.();
-    if (!digest || this.known.has(email)) return true;
-    if (digest !== this.maybeFrom || this.maybe.size > 50_000) {
-      this.maybe = new Map();
-      this.maybeFrom = digest;
-    }
-    let yes = this.maybe.get(email);
-    if (yes === undefined) this.maybe.set(email, (yes = digest.has(email)));
-    return yes;
+    return lead !== null && (!digest || lead !== undefined || digest.has(email));
   };
 
   private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {

@@ -265,8 +265,8 @@ export class Collector {
   /** Ancestors (up to NEAR_LEVELS) of units taken, with the addresses below them. */
   private readonly near = new Map<Node, string | Set<string>>();
   /**
-   * @param wanted  when given, only addresses it accepts are taken (the others are counted, and
-   *                cost no visibility check: see `candidates`)
+   * @param wanted  when given, a place none of whose addresses it accepts is only counted, and
+   *                costs no visibility check (see `candidates`)
    */
   constructor(
     private readonly limit: number,
@@ -335,7 +335,6 @@ export class Collector {
    */
   add(email: string, name: string | null, anchor: Node, unit?: Node | null, textRange?: [number, number]): boolean {
     if (this.capped) return false;
-    if (this.wanted && !this.wanted(email)) return true;
     const u = unit ?? anchor;
     if (this.isDuplicate(email, u)) return true;
     if (this.mentions.length >= this.limit) {

@@ -32,8 +32,8 @@ export interface ScanOptions {
   /** At most this many mentions per scan (default: no cap). */
   limit?: number;
   /**
-   * Only addresses it accepts become mentions (e.g. those that may be leads); the others are
-   * counted in `scanned` and cost no visibility check.
+   * A place none of whose addresses it accepts (e.g. none may be a lead) is counted in `scanned`
+   * and skipped before its visibility check.
    */
   wanted?: (email: string) => boolean;
   /**
