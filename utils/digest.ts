@@ -51,16 +51,12 @@ export class Digest {
     const { m, k, bits } = wire as Partial<DigestWire>;
     if (typeof m !== 'number' || typeof k !== 'number' || typeof bits !== 'string') return null;
     if (!(m > 0 && m % 8 === 0 && k >= 1 && k <= 32 && k % 1 === 0)) return null;
-    let raw: string;
     try {
-      raw = atob(bits);
+      const bytes = Uint8Array.from(atob(bits), (c) => c.charCodeAt(0));
+      return bytes.length === m / 8 ? new Digest(bytes, m, k) : null;
     } catch {
       return null;
     }
-    if (raw.length !== m / 8) return null;
-    const bytes = new Uint8Array(raw.length);
-    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-    return new Digest(bytes, m, k);
   }
 
   /** False: surely not a lead. True: maybe one (the lookup decides). */

@@ -315,11 +315,9 @@ export class OverlayEngine {
       this.forget(rec);
       return;
     }
-    const show = (h: BadgeHandle) => {
-      if (!rec.removed) h.confirm?.(lead);
-    };
-    if (rec.handle) show(rec.handle);
-    else void rec.pending?.then(() => rec.handle && show(rec.handle));
+    void Promise.resolve(rec.pending).then(() => {
+      if (!rec.removed) rec.handle?.confirm?.(lead);
+    });
   }
 
   /** Drops one record and its badge. */

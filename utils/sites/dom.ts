@@ -116,7 +116,7 @@ export function excludedByItself(el: Element): boolean {
  * an accessibility copy, an inactive tab), and copies it shows that never count on their own.
  */
 export interface SiteHidden {
-  /** Those elements as one selector (documentation, and the test when `test` is not given). */
+  /** Those elements as one selector (the test when `test` is not given). */
   selector?: string;
   /**
    * The exact test of one element; when given it decides. Prefer it to selectors with ancestors

@@ -53,7 +53,7 @@ const S = GMAIL_SELECTORS;
  * the same with class and attribute reads (it runs for every ancestor of every candidate).
  */
 const hidden = {
-  selector: `.${S.accessibilityCopy}, ${S.addressBeside}, span${S.me}, :is(${S.collapsed}) :is(${S.collapsedHides})`,
+  // As a selector: `.afn, span.go, span[name="me"], :is(.kv, .kQ, .kx) :is(span.hb, div.ii, div.a3s)`.
   test(el: Element): boolean {
     const cls = el.classList;
     if (cls.length === 0) return el.localName === 'span' && el.getAttribute('name') === 'me';

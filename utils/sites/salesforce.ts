@@ -35,7 +35,7 @@ const S = SALESFORCE_SELECTORS;
 
 /** Stale views: every view of the window manager but the active one. */
 const hidden = {
-  selector: `${S.windowManager} ${S.view}:not(.${S.activeClass})`,
+  // As a selector: `.lafSinglePaneWindowManager [class*="windowViewMode-"]:not(.active)`.
   // Class reads first (this runs for every ancestor of every candidate), the selector last.
   test: (el: Element): boolean => {
     const cls = el.getAttribute('class');
