@@ -1,37 +1,19 @@
 /**
- * The background's side of the lead digest (see `digest.ts`): made from the stored lead
- * addresses once per campaign-data version and kept while the service worker lives.
+ * The background's side of the lead digest (see `digest.ts`): made from the addresses of the
+ * background's lead index (`LeadCache` in `leads.ts`), once per index, so the store is not read
+ * a second time for it.
  */
-import type { UnisonDB } from './db';
 import { DIGEST_MAX_LEADS, buildDigest, type DigestWire } from './digest';
-import { dataVersion } from './import/merge';
+import type { LeadIndex } from './leads';
 
-export class DigestCache {
-  private version: string | null = null;
-  private made: Promise<DigestWire | null> | null = null;
+const made = new WeakMap<LeadIndex, DigestWire | null>();
 
-  /** The digest of the current campaign data (null when there are too many leads for one). */
-  async get(db: UnisonDB): Promise<DigestWire | null> {
-    const version = await dataVersion(db);
-    if (version !== this.version || !this.made) {
-      this.version = version;
-      this.made = make(db).catch((err) => {
-        this.made = null;
-        throw err;
-      });
-    }
-    return this.made;
+/** The digest of an index's leads (null when there are too many leads for one). */
+export function leadDigest(index: LeadIndex): DigestWire | null {
+  let digest = made.get(index);
+  if (digest === undefined) {
+    digest = index.leads.size > DIGEST_MAX_LEADS ? null : buildDigest([...index.leads.keys()]);
+    made.set(index, digest);
   }
-
-  clear(): void {
-    this.version = null;
-    this.made = null;
-  }
-}
-
-async function make(db: UnisonDB): Promise<DigestWire | null> {
-  const count = await db.leads.count();
-  if (count > DIGEST_MAX_LEADS) return null;
-  const emails = await db.leads.toCollection().primaryKeys();
-  return buildDigest(emails as string[]);
+  return digest;
 }

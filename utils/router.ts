@@ -7,7 +7,7 @@ import type { Browser } from 'wxt/browser';
 type MessageSender = Browser.runtime.MessageSender;
 import type { UnisonDB } from './db';
 import { addNote, answersFor, pendingCount, recordFeedback, toWireEvent, undoFeedback } from './feedback';
-import type { DigestCache } from './lead-digest';
+import { leadDigest } from './lead-digest';
 import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
@@ -27,10 +27,11 @@ export interface RouterDeps {
   /** Tells every tab that campaign data changed. */
   broadcastDataChanged?: () => Promise<void>;
   now?: () => Date;
-  /** Remembers lookups between messages (the background keeps one for its lifetime). */
+  /**
+   * Remembers lookups between messages (the background keeps one for its lifetime); its lead
+   * index also gives content scripts the lead digest with `hello`.
+   */
   cache?: LeadCache;
-  /** The lead digest given to content scripts with `hello` (none without it). */
-  digest?: DigestCache;
 }
 
 export type SenderKind = { kind: 'page'; site: EventSite; siteId: null } | { kind: 'content'; site: EventSite; siteId: SiteId };
@@ -63,6 +64,16 @@ export function classifySender(sender: MessageSender | undefined, deps: RouterDe
 }
 
 /** Handles one message; resolves to undefined when the message is ignored. */
+/**
+ * The lead digest for a content script's `hello`: from the lead index when it is built for the
+ * current campaign data. While it is being built (the worker just started, or the data changed)
+ * `hello` answers at once without one; the page then works from lookups alone.
+ */
+async function helloDigest(db: UnisonDB, cache: LeadCache | undefined) {
+  const index = cache ? await cache.current(db) : null;
+  return index ? leadDigest(index) : null;
+}
+
 export async function handleMessage(message: unknown, sender: MessageSender | undefined, deps: RouterDeps): Promise<UnisonResponse | undefined> {
   // The rep's own settings (sites, custom domains, You): none of them is set by policy, and
   // reading `storage.managed` can take seconds while the browser starts.
@@ -101,7 +112,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
         site: from.site,
         siteId: from.siteId,
         repEmail: rep.email,
-        digest: from.kind === 'content' && deps.digest ? await deps.digest.get(db) : null,
+        digest: from.kind === 'content' ? await helloDigest(db, deps.cache) : null,
       };
     case 'lookup':
       return { type: 'lookup', leads: await lookupLeads(db, req.emails, ownEmails(settings), deps.cache) };
@@ -135,7 +146,6 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'settings-changed', ok: true };
     case 'data-changed':
       deps.cache?.clear();
-      deps.digest?.clear();
       await deps.broadcastDataChanged?.();
       return { type: 'data-changed', ok: true };
   }

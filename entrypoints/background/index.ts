@@ -2,7 +2,6 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { LeadCache } from '@/utils/leads';
-import { DigestCache } from '@/utils/lead-digest';
 import { handleMessage, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
 import { pullFeed, readFeedState } from '@/utils/feed';
@@ -42,7 +41,6 @@ export default defineBackground({
     const deps: RouterDeps = {
       db: getDb,
       cache,
-      digest: new DigestCache(),
       syncNow: () => scheduler.syncNow(),
       onSettingsChanged: () => scheduler.onSettingsChanged(),
       extensionId: browser.runtime.id,

@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { Digest, buildDigest } from '@/utils/digest';
-import { DigestCache } from '@/utils/lead-digest';
+import { leadDigest } from '@/utils/lead-digest';
+import { LeadCache } from '@/utils/leads';
 import { handleMessage } from '@/utils/router';
 import { importFromText } from '@/utils/import';
 
@@ -54,28 +55,31 @@ describe('digest in the background', () => {
 
   const canonical = (rows: string[]) => `email,first_name,last_name,campaign_id,campaign,touch\n${rows.join('\n')}\n`;
 
-  it('is made once per campaign-data version and made again after an import', async () => {
-    const cache = new DigestCache();
+  it('is made once per lead index, and again after an import', async () => {
+    const cache = new LeadCache();
     await db.leads.put({ email: 'ann@acme.io', name: 'Ann Lee', updatedAt: new Date().toISOString() });
-    const first = await cache.get(db);
-    expect(await cache.get(db)).toBe(first);
+    const first = leadDigest((await cache.ready(db))!);
+    expect(leadDigest((await cache.ready(db))!)).toBe(first);
     expect(Digest.fromWire(first)!.has('ann@acme.io')).toBe(true);
     expect(Digest.fromWire(first)!.has('raj.patel@globex.com')).toBe(false);
     // An import from any context (the options page here) changes the data version.
     const r = await importFromText(db, canonical(['raj.patel@globex.com,Raj,Patel,cmp-1,Q3 webinar,first']), { fileName: 'more.csv', source: 'file' });
     expect(r.ok).toBe(true);
-    const second = await cache.get(db);
+    const second = leadDigest((await cache.ready(db))!);
     expect(second).not.toBe(first);
     expect(Digest.fromWire(second)!.has('raj.patel@globex.com')).toBe(true);
   });
 
-  it('comes with hello for content scripts only', async () => {
+  it('comes with hello for content scripts only, once the lead index is built', async () => {
     await db.leads.put({ email: 'ann@acme.io', name: 'Ann Lee', updatedAt: new Date().toISOString() });
-    const deps = { db: () => db, extensionId: 'unison-ext', extensionUrl: 'chrome-extension://unison-ext/', digest: new DigestCache() };
+    const deps = { db: () => db, extensionId: 'unison-ext', extensionUrl: 'chrome-extension://unison-ext/', cache: new LeadCache() };
     const url = 'https://mail.google.com/mail/u/0/#inbox';
     const tab = { id: 7, index: 0, url, windowId: 1, active: true, pinned: false, highlighted: true, incognito: false };
-    const res = (await handleMessage({ type: 'hello' }, { id: 'unison-ext', url, frameId: 0, origin: 'https://mail.google.com', tab } as never, deps)) as { digest: unknown };
-    expect(Digest.fromWire(res.digest)!.has('ann@acme.io')).toBe(true);
+    const hello = async () => (await handleMessage({ type: 'hello' }, { id: 'unison-ext', url, frameId: 0, origin: 'https://mail.google.com', tab } as never, deps)) as { digest: unknown };
+    // The index is not built yet: hello answers at once, without a digest, and starts the build.
+    expect((await hello()).digest).toBeNull();
+    await deps.cache.ready(db);
+    expect(Digest.fromWire((await hello()).digest)!.has('ann@acme.io')).toBe(true);
     const page = (await handleMessage({ type: 'hello' }, { id: 'unison-ext', url: 'chrome-extension://unison-ext/popup.html' } as never, deps)) as { digest: unknown } | null;
     expect(page?.digest ?? null).toBeNull();
   });
