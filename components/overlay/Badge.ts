@@ -1,75 +1,150 @@
 /**
- * The small button beside a lead's name or address. A page can hold a thousand of them, so each
- * is a few plain DOM nodes (no component render), with one listener per isolated event type.
+ * The small button beside a lead's name or address. A page can hold a thousand of them and a new
+ * row of mail brings a few at a time, so each badge costs as little as possible: a custom element
+ * with an open shadow root, one shared constructed style sheet, and a button. It holds no
+ * listeners and no subscriptions of its own: one set of page-wide listeners handles the events
+ * of every badge (`installBadgeEvents`), and one registry repaints the badges of a lead when its
+ * answers change or its card opens (`paintLead`).
  */
-import type { Signal } from '@preact/signals-core';
 import type { LeadSummary } from '@/utils/protocol';
-import { openCard } from './store';
+import { adoptStyles } from './format';
+import { onLeadChange, openCard } from './store';
+import badgeCss from './badge.css?inline';
+
+export const BADGE_TAG = 'unison-badge';
 
 export function badgeLabel(lead: LeadSummary): string {
   return `Unison: campaign context for ${lead.name || lead.email}`;
 }
 
 /**
- * Events stopped inside the badge so the host page does not also act on them (Gmail would open
- * the thread of a row clicked, or run a keyboard shortcut).
+ * Events stopped at a badge so the host page does not also act on them (Gmail would open the
+ * thread of a row clicked, or run a keyboard shortcut).
  */
 export const BADGE_EVENTS = ['click', 'dblclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress'];
 
-/**
- * Fills a badge's container with its button and keeps it in step with the lead's state.
- * Returns a function that detaches it.
- */
-export function mountBadge(
-  container: HTMLElement,
-  lead: Signal<LeadSummary>,
-  onOpen: (email: string, opener: HTMLElement) => void,
-): () => void {
-  const doc = container.ownerDocument;
-  const button = doc.createElement('button');
-  button.type = 'button';
-  button.setAttribute('aria-haspopup', 'dialog');
-  const letter = doc.createElement('span');
-  letter.setAttribute('aria-hidden', 'true');
-  letter.textContent = 'U';
-  const mark = doc.createElement('span');
-  mark.className = 'mark';
-  mark.setAttribute('aria-hidden', 'true');
-  button.append(letter);
-  container.append(button);
+/** The buttons of every badge on the page, by lead address. */
+const buttons = new Map<string, Set<HTMLButtonElement>>();
+let template: HTMLButtonElement | undefined;
+let watching = false;
 
-  const paint = () => {
-    const l = lead.value;
-    const label = badgeLabel(l);
-    const quality = l.answers.lead_quality?.value;
-    button.className = `badge${quality === 'good' ? ' good' : quality === 'poor_fit' ? ' poor' : ''}`;
-    button.setAttribute('aria-label', label);
-    button.title = l.firstCampaign ? `${label} (${l.firstCampaign})` : label;
-    button.setAttribute('aria-expanded', openCard.value?.email === l.email ? 'true' : 'false');
-    if (quality) button.append(mark);
-    else mark.remove();
-  };
-  const stopLead = lead.subscribe(paint);
-  const stopCard = openCard.subscribe(() => {
-    const open = openCard.value?.email === lead.value.email ? 'true' : 'false';
-    if (button.getAttribute('aria-expanded') !== open) button.setAttribute('aria-expanded', open);
+function span(doc: Document, cls: string, text = ''): HTMLSpanElement {
+  const el = doc.createElement('span');
+  el.className = cls;
+  el.textContent = text;
+  el.setAttribute('aria-hidden', 'true');
+  return el;
+}
+
+function paint(button: HTMLButtonElement, lead: LeadSummary): void {
+  const label = badgeLabel(lead);
+  const quality = lead.answers.lead_quality?.value;
+  button.className = `badge${quality === 'good' ? ' good' : quality === 'poor_fit' ? ' poor' : ''}`;
+  button.setAttribute('aria-label', label);
+  button.title = lead.firstCampaign ? `${label} (${lead.firstCampaign})` : label;
+  // The answer's mark: `.good .mark` / `.poor .mark` in badge.css colour it.
+  button.querySelector('.mark')?.remove();
+  if (quality) button.append(span(button.ownerDocument, 'mark'));
+}
+
+function setExpanded(email: string | undefined, value: string): void {
+  for (const b of buttons.get(email!) ?? []) b.setAttribute('aria-expanded', value);
+}
+
+/** One subscription for every badge: `aria-expanded` follows the open card; answers repaint. */
+function watch(): void {
+  if (watching) return;
+  watching = true;
+  onLeadChange(paintLead);
+  let shown: string | undefined;
+  openCard.subscribe((open) => {
+    setExpanded(shown, 'false');
+    setExpanded((shown = open?.email), 'true');
   });
+}
 
+/** Repaints the badges of one lead (its name, first campaign or answers changed). */
+export function paintLead(lead: LeadSummary): void {
+  for (const b of buttons.get(lead.email) ?? []) paint(b, lead);
+}
+
+export interface BadgeElement {
+  host: HTMLElement;
+  button: HTMLButtonElement;
+  /** Takes the badge off the page and out of the registry. */
+  remove(): void;
+}
+
+/**
+ * Makes a badge for `lead`, not yet in the page: `<unison-badge data-unison-email>` with an open
+ * shadow root holding the button (`pending`: it holds its place unseen until shown).
+ */
+export function makeBadge(doc: Document, lead: LeadSummary, opts: { pending?: boolean; dark?: boolean } = {}): BadgeElement {
+  watch();
+  const host = doc.createElement(BADGE_TAG);
+  host.setAttribute('data-unison-email', lead.email);
+  if (opts.pending) host.setAttribute('data-unison-pending', '');
+  if (opts.dark) host.setAttribute('data-dark', '');
+  const shadow = host.attachShadow({ mode: 'open' });
+  adoptStyles(shadow, badgeCss);
+  if (template?.ownerDocument !== doc) {
+    template = doc.createElement('button');
+    template.append(span(doc, 'letter', 'U'));
+    template.type = 'button';
+    template.setAttribute('aria-haspopup', 'dialog');
+  }
+  const button = template.cloneNode(true) as HTMLButtonElement;
+  paint(button, lead);
+  button.setAttribute('aria-expanded', String(openCard.peek()?.email === lead.email));
+  shadow.append(button);
+  let set = buttons.get(lead.email);
+  if (!set) buttons.set(lead.email, (set = new Set()));
+  set.add(button);
+  return {
+    host,
+    button,
+    remove() {
+      host.remove();
+      set.delete(button);
+    },
+  };
+}
+
+/** The badge (its button) an event happened in, from the event's composed path. */
+function badgeOf(e: Event): HTMLButtonElement | null {
+  const path = e.composedPath();
+  for (let i = 0; i < path.length; i++) {
+    const n = path[i] as Element;
+    if (n.localName === BADGE_TAG && n.shadowRoot) {
+      const b = n.shadowRoot.querySelector('button');
+      return b && buttons.get(n.getAttribute('data-unison-email') ?? '')?.has(b) ? b : null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Listens, once for the whole page, for events in badges (at the window, before the page's own
+ * listeners below it): stops them there, opens the card on a click and closes it on Escape.
+ * Returns a function that removes the listeners.
+ */
+export function installBadgeEvents(win: Window, onOpen: (email: string, opener: HTMLElement) => void): () => void {
   const onEvent = (e: Event) => {
-    e.stopPropagation();
+    const button = badgeOf(e);
+    if (!button) return;
+    // The page's own listeners, even those on the window, never see it.
+    e.stopImmediatePropagation();
+    const email = (button.getRootNode() as ShadowRoot).host.getAttribute('data-unison-email') ?? '';
     if (e.type === 'click') {
       e.preventDefault();
-      onOpen(lead.value.email, button);
-    } else if (e.type === 'keydown' && (e as KeyboardEvent).key === 'Escape' && openCard.value?.email === lead.value.email) {
+      onOpen(email, button);
+    } else if (e.type === 'keydown' && (e as KeyboardEvent).key === 'Escape' && openCard.value?.email === email) {
       e.preventDefault();
       openCard.value = null;
     }
   };
-  for (const type of BADGE_EVENTS) container.addEventListener(type, onEvent);
+  for (const type of BADGE_EVENTS) win.addEventListener(type, onEvent, true);
   return () => {
-    stopLead();
-    stopCard();
-    for (const type of BADGE_EVENTS) container.removeEventListener(type, onEvent);
-    button.remove();
+    for (const type of BADGE_EVENTS) win.removeEventListener(type, onEvent, true);
   };
 }

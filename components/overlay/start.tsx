@@ -11,15 +11,14 @@ import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { Answers, LeadCard, LeadSummary, SpottedReport } from '@/utils/protocol';
 import { ADAPTERS } from '@/utils/sites';
 import type { Mention, SiteAdapter } from '@/utils/sites/types';
-import { BADGE_EVENTS, mountBadge } from './Badge';
+import { BADGE_EVENTS, installBadgeEvents, makeBadge } from './Badge';
 import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
-import { adoptStyles, detectDarkPage } from './format';
+import { detectDarkPage } from './format';
 import { api, type OverlayApi } from './messages';
 import { Digest } from '@/utils/digest';
 import { OverlayEngine, type BadgeHandle } from './engine';
 import { getLeadSignal, leadSignal, openCard, pageIsDark, setLead, useSignalValue } from './store';
-import badgeCss from './badge.css?inline';
 import cardCss from './card.css?inline';
 
 const OWN_TAGS = new Set(['UNISON-BADGE', 'UNISON-CARD']);
@@ -90,13 +89,16 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     void ensureCardHost(ctx, client, actions);
   };
 
+  // One set of listeners for every badge on the page.
+  ctx.onInvalidated(installBadgeEvents(window, openFor));
+
   const engine = new OverlayEngine({
     adapter,
     doc: document,
     lookup: client.lookup,
     ownEmails,
     isOwnNode,
-    createBadge: (m, lead, pending) => createBadge(ctx, m, lead, openFor, pending),
+    createBadge,
     whenNear: nearViewport(ctx),
     digest: () => digest,
   });
@@ -178,43 +180,24 @@ function nearViewport(ctx: ContentScriptContext): ((el: Element, onNear: () => v
   };
 }
 
-async function createBadge(
-  ctx: ContentScriptContext,
-  mention: Mention,
-  lead: LeadSummary,
-  onOpen: (email: string, opener: HTMLElement) => void,
-  pending = false,
-): Promise<BadgeHandle> {
-  const sig = leadSignal(lead);
-  const mounted: { unmount?: () => void } = {};
-  const ui = await createShadowRootUi(ctx, {
-    name: 'unison-badge',
-    mode: 'open',
-    position: 'inline',
-    anchor: mention.anchor as Element,
-    append: (anchor, root) => {
-      anchor.parentNode?.insertBefore(root, anchor.nextSibling);
-    },
-    // Styles come from one shared sheet (badge.css starts with its own `:host` reset).
-    inheritStyles: true,
-    // The badge stops its own events (one listener per type, see Badge.ts).
-    isolateEvents: false,
-    onMount: () => mounted.unmount,
-    onRemove: (stop) => stop?.(),
-  });
-  // Built while still detached from the page, then inserted once.
-  ui.shadowHost.setAttribute('data-unison-email', lead.email);
-  if (pending) ui.shadowHost.setAttribute('data-unison-pending', '');
-  if (pageIsDark.value) ui.shadowHost.setAttribute('data-dark', '');
-  adoptStyles(ui.shadow, badgeCss);
-  mounted.unmount = mountBadge(ui.uiContainer, sig, onOpen);
-  if (mention.anchor.isConnected) ui.mount();
+/**
+ * A badge beside the mention (see Badge.ts), built while detached and inserted once. Not through
+ * `createShadowRootUi`, which gives each UI an `<html>`, `<head>`, `<style>` and `<body>` of its
+ * own and a few promise turns: fine for the one card, but a mail list brings badges by the dozen
+ * and each of those costs the host page time in the same frame as its own rows. The badge keeps
+ * what that isolation gives: an open shadow root, styles from one shared sheet that starts with
+ * the `:host { all: initial }` reset, and events that never reach the page.
+ */
+function createBadge(mention: Mention, lead: LeadSummary, pending = false): BadgeHandle {
+  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageIsDark.value });
+  const anchor = mention.anchor;
+  if (anchor.isConnected) anchor.parentNode?.insertBefore(badge.host, anchor.nextSibling);
   return {
-    host: ui.shadowHost,
-    remove: () => ui.remove(),
+    host: badge.host,
+    remove: badge.remove,
     confirm: (known) => {
       setLead(known);
-      ui.shadowHost.removeAttribute('data-unison-pending');
+      badge.host.removeAttribute('data-unison-pending');
     },
   };
 }

@@ -35,10 +35,18 @@ export function getLeadSignal(email: string): Signal<LeadSummary> | undefined {
   return leads.get(email);
 }
 
+let onChange: ((lead: LeadSummary) => void) | null = null;
+
+/** The one listener told of every lead change (the badges' registry, see Badge.ts). */
+export function onLeadChange(fn: (lead: LeadSummary) => void): void {
+  onChange = fn;
+}
+
 export function setLead(lead: LeadSummary): void {
   const s = leads.get(lead.email);
   if (s) s.value = lead;
   else leads.set(lead.email, signal(lead));
+  onChange?.(lead);
 }
 
 export interface OpenCard {

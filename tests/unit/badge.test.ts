@@ -1,48 +1,127 @@
-import { signal } from '@preact/signals-core';
-import { describe, expect, it, vi } from 'vitest';
-import { mountBadge } from '@/components/overlay/Badge';
-import { openCard } from '@/components/overlay/store';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { installBadgeEvents, makeBadge, paintLead } from '@/components/overlay/Badge';
+import { openCard, setLead } from '@/components/overlay/store';
 import type { LeadSummary } from '@/utils/protocol';
 
 const ann: LeadSummary = { email: 'ann@acme.io', name: 'Ann Lee', company: 'Acme', firstCampaign: 'Q3 ROI webinar', answers: {} };
+const good = { lead_quality: { id: 'x', value: 'good', reason: null, note: null, contentId: null, createdAt: '', synced: false } } as LeadSummary['answers'];
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+  openCard.value = null;
+  document.body.replaceChildren();
+});
+
+function rowWithBadge(lead: LeadSummary) {
+  const row = document.createElement('div');
+  document.body.append(row);
+  const badge = makeBadge(document, lead);
+  row.append(badge.host);
+  cleanups.push(() => badge.remove());
+  return { row, badge };
+}
 
 describe('the badge', () => {
-  it('is a button named "Unison: …" that opens the card and keeps the page from seeing the click', () => {
-    const row = document.createElement('div');
-    const container = document.createElement('div');
-    row.append(container);
-    document.body.append(row);
-    const pageClick = vi.fn();
-    row.addEventListener('click', pageClick);
-    const onOpen = vi.fn();
-    const lead = signal(ann);
-    const unmount = mountBadge(container, lead, onOpen);
-    const button = container.querySelector('button')!;
+  it('is <unison-badge data-unison-email> with an open shadow root holding a button named "Unison: …"', () => {
+    const { badge } = rowWithBadge(ann);
+    expect(badge.host.localName).toBe('unison-badge');
+    expect(badge.host.getAttribute('data-unison-email')).toBe('ann@acme.io');
+    expect(badge.host.shadowRoot).not.toBeNull();
+    const button = badge.host.shadowRoot!.querySelector('button')!;
+    expect(button).toBe(badge.button);
+    expect(button.type).toBe('button');
     expect(button.getAttribute('aria-label')).toBe('Unison: campaign context for Ann Lee');
+    expect(button.getAttribute('aria-haspopup')).toBe('dialog');
     expect(button.title).toContain('Q3 ROI webinar');
     expect(button.getAttribute('aria-expanded')).toBe('false');
-    button.click();
-    expect(onOpen).toHaveBeenCalledWith('ann@acme.io', button);
-    expect(pageClick).not.toHaveBeenCalled();
-
-    // An answer shows as a mark; the card state as aria-expanded.
-    lead.value = { ...ann, answers: { lead_quality: { id: 'x', value: 'good', reason: null, note: null, contentId: null, createdAt: '', synced: false } } };
-    expect(button.className).toContain('good');
-    expect(button.querySelector('.mark')).not.toBeNull();
-    openCard.value = { email: 'ann@acme.io', opener: button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
-    expect(button.getAttribute('aria-expanded')).toBe('true');
-    container.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-    expect(openCard.value).toBeNull();
-
-    unmount();
-    expect(container.querySelector('button')).toBeNull();
-    lead.value = { ...ann, name: 'Changed' };
-    row.remove();
+    // Lead data is text, never markup.
+    const evil = makeBadge(document, { ...ann, email: 'x@acme.io', name: '<img src=x onerror=alert(1)>' });
+    expect(evil.button.querySelector('img')).toBeNull();
+    expect(evil.button.getAttribute('aria-label')).toBe('Unison: campaign context for <img src=x onerror=alert(1)>');
   });
 
-  it('names a lead without a name by address', () => {
-    const container = document.createElement('div');
-    mountBadge(container, signal({ ...ann, name: null }), () => undefined);
-    expect(container.querySelector('button')!.getAttribute('aria-label')).toBe('Unison: campaign context for ann@acme.io');
+  it('opens the card on a click and keeps the page, even its window listeners, from seeing it', () => {
+    const onOpen = vi.fn();
+    cleanups.push(installBadgeEvents(window, onOpen));
+    const { row, badge } = rowWithBadge(ann);
+    const pageClick = vi.fn();
+    const pageKey = vi.fn();
+    row.addEventListener('click', pageClick);
+    document.addEventListener('click', pageClick, true);
+    window.addEventListener('click', pageClick, true);
+    window.addEventListener('keydown', pageKey);
+    cleanups.push(() => {
+      document.removeEventListener('click', pageClick, true);
+      window.removeEventListener('click', pageClick, true);
+      window.removeEventListener('keydown', pageKey);
+    });
+    badge.button.click();
+    expect(onOpen).toHaveBeenCalledWith('ann@acme.io', badge.button);
+    expect(pageClick).not.toHaveBeenCalled();
+
+    // Escape on the badge closes its open card; other keys are kept from the page too.
+    openCard.value = { email: 'ann@acme.io', opener: badge.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
+    badge.button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    expect(openCard.value).toBeNull();
+    badge.button.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true, composed: true }));
+    expect(pageKey).not.toHaveBeenCalled();
+
+    // Clicks elsewhere reach the page as before.
+    row.click();
+    expect(pageClick).toHaveBeenCalled();
+    expect(onOpen).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves alone an element that only looks like a badge (made by the page)', () => {
+    const onOpen = vi.fn();
+    cleanups.push(installBadgeEvents(window, onOpen));
+    const fake = document.createElement('unison-badge');
+    fake.setAttribute('data-unison-email', 'ann@acme.io');
+    const inner = document.createElement('button');
+    fake.attachShadow({ mode: 'open' }).append(inner);
+    document.body.append(fake);
+    const pageClick = vi.fn();
+    document.addEventListener('click', pageClick);
+    cleanups.push(() => document.removeEventListener('click', pageClick));
+    inner.click();
+    expect(onOpen).not.toHaveBeenCalled();
+    expect(pageClick).toHaveBeenCalled();
+  });
+
+  it('follows the lead: answers show as a mark on every badge of the lead, the open card as aria-expanded', () => {
+    const one = rowWithBadge(ann).badge;
+    const two = rowWithBadge(ann).badge;
+    const other = rowWithBadge({ ...ann, email: 'raj@globex.com', name: 'Raj' }).badge;
+    setLead({ ...ann, answers: good });
+    for (const b of [one, two]) {
+      expect(b.button.className).toContain('good');
+      expect(b.button.querySelector('.mark')).not.toBeNull();
+    }
+    expect(other.button.querySelector('.mark')).toBeNull();
+    paintLead({ ...ann, answers: {} });
+    expect(one.button.querySelector('.mark')).toBeNull();
+
+    openCard.value = { email: 'ann@acme.io', opener: one.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
+    expect([one, two, other].map((b) => b.button.getAttribute('aria-expanded'))).toEqual(['true', 'true', 'false']);
+    // A badge made while the card is open shows it too.
+    expect(rowWithBadge(ann).badge.button.getAttribute('aria-expanded')).toBe('true');
+    openCard.value = { email: 'raj@globex.com', opener: other.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
+    expect([one, two, other].map((b) => b.button.getAttribute('aria-expanded'))).toEqual(['false', 'false', 'true']);
+
+    // A removed badge leaves the page and is no longer painted.
+    one.remove();
+    expect(one.host.isConnected).toBe(false);
+    setLead({ ...ann, answers: good });
+    expect(one.button.querySelector('.mark')).toBeNull();
+    expect(two.button.querySelector('.mark')).not.toBeNull();
+  });
+
+  it('names a lead without a name by address, and can start pending and dark', () => {
+    const b = makeBadge(document, { ...ann, name: null }, { pending: true, dark: true });
+    cleanups.push(() => b.remove());
+    expect(b.button.getAttribute('aria-label')).toBe('Unison: campaign context for ann@acme.io');
+    expect(b.host.hasAttribute('data-unison-pending')).toBe(true);
+    expect(b.host.hasAttribute('data-dark')).toBe(true);
   });
 });
