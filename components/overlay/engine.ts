@@ -292,18 +292,30 @@ export class OverlayEngine {
       }
     }
     if (made.length === 0) return;
+    this.dropOwnRecords();
     void this.run(async () => {
       if (toConfirm.length > 0) await this.lookupUnknown(toConfirm.map((r) => r.email));
       else await new Promise<void>((r) => (this.deps.schedule ?? defaultSchedule)(r));
       const { adapter, doc } = this.deps;
+      const memo = new Map<Element, boolean>();
       for (const rec of made) {
         if (rec.removed) continue;
         // Hidden by a style sheet after all (e.g. rows added to a hidden view): no badge.
-        if (!adapter.isStillVisible(rec.anchor, doc)) this.forget(rec);
+        if (!adapter.isStillVisible(rec.anchor, doc, memo)) this.forget(rec);
         else this.confirm(rec);
       }
       this.deps.onLeads?.(this.spottedLeads());
     });
+  }
+
+  /**
+   * Takes the records of badges just inserted out of the observer's queue: they would only wake
+   * it again to be skipped. Anything else in it (the page's own changes) is handled as usual.
+   */
+  private dropOwnRecords(): void {
+    const own = this.deps.isOwnNode;
+    const rest = this.observer?.takeRecords().filter((r) => r.type !== 'childList' || r.removedNodes.length > 0 || ![...r.addedNodes].every(own));
+    if (rest?.length) this.enqueue(rest);
   }
 
   /** The lookup answered for a badge made before it: show it, or take it away. */
@@ -338,6 +350,7 @@ export class OverlayEngine {
     // A badge the host page removed while its mention stayed: scan the mention's parent again.
     if (prune) all.push(...this.prune(recheckWithin));
     const mentions: Mention[] = [];
+    const memo = new Map<Element, boolean>();
     let seen = 0;
     for (const root of all) {
       if (!root.isConnected) continue;
@@ -346,7 +359,7 @@ export class OverlayEngine {
         this.capped = true;
         break;
       }
-      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.wanted, noStyle });
+      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.wanted, noStyle, memo });
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       for (const m of res.mentions) {
@@ -388,9 +401,13 @@ export class OverlayEngine {
         continue;
       }
       this.create(rec, m, this.known.get(m.email)!);
-      if (++made % BADGES_PER_TASK === 0) await (this.deps.yieldToPage ?? defaultYield)();
+      if (++made % BADGES_PER_TASK === 0) {
+        this.dropOwnRecords();
+        await (this.deps.yieldToPage ?? defaultYield)();
+      }
       if (this.stopped) return;
     }
+    this.dropOwnRecords();
     this.deps.onLeads?.(this.spottedLeads());
   }
 
@@ -434,6 +451,7 @@ export class OverlayEngine {
         const lead = this.known.get(r.email);
         if (lead && !r.removed && mention && !this.stopped && mention.anchor.isConnected) this.create(r, mention, lead);
       }
+      this.dropOwnRecords();
     });
   }
 
@@ -467,11 +485,12 @@ export class OverlayEngine {
   /** Removes badges whose mention left the page (or, after attribute changes, became hidden). */
   private prune(recheckWithin: Node[] | 'all'): Node[] {
     const { adapter, doc } = this.deps;
+    const memo = new Map<Element, boolean>();
     let removed = 0;
     const rescan: Node[] = [];
     const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
     for (const [anchor, byEmail] of this.badges) {
-      const anchorGone = !anchor.isConnected || (recheck(anchor) && !adapter.isStillVisible(anchor, doc));
+      const anchorGone = !anchor.isConnected || (recheck(anchor) && !adapter.isStillVisible(anchor, doc, memo));
       for (const [email, rec] of byEmail) {
         const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
         if (!anchorGone && !hostGone) continue;

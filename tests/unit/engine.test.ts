@@ -290,6 +290,42 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(lookup.mock.calls.length).toBe(calls);
   });
 
+  it('is not woken again by the badges it inserts itself, and still sees what the page changes', async () => {
+    const Native = globalThis.MutationObserver;
+    let callbacks = 0;
+    class Counting extends Native {
+      constructor(cb: MutationCallback) {
+        super((records, observer) => {
+          callbacks++;
+          cb(records, observer);
+        });
+      }
+    }
+    vi.stubGlobal('MutationObserver', Counting);
+    try {
+      document.body.innerHTML = `<div id="list"></div>`;
+      const { engine: e } = makeEngine({ digest: { has: () => true } });
+      await e.start();
+      await e.idle();
+      const list = document.getElementById('list')!;
+      const before = callbacks;
+      list.insertAdjacentHTML('beforeend', `<p><a href="mailto:ann@acme.io">Ann</a></p><p><a href="mailto:raj.patel@globex.com">Raj</a></p>`);
+      await Promise.resolve();
+      expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+      await new Promise((r) => setTimeout(r, 5));
+      await e.idle();
+      // One callback for the page's batch; none for the two badges that went in after it.
+      expect(callbacks - before).toBe(1);
+      // The page's next change is seen as before.
+      list.insertAdjacentHTML('beforeend', `<p><a href="mailto:ann@acme.io">Ann again</a></p>`);
+      await Promise.resolve();
+      await e.idle();
+      expect(badges().filter((b) => b === 'ann@acme.io')).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('checks badges made in the observer callback against style sheets once the page has drawn', async () => {
     document.body.innerHTML = `<style>.gone { display: none }</style><div id="list"></div><div class="gone" id="hidden-view"></div>`;
     const { engine: e } = makeEngine({ digest: { has: () => true } });

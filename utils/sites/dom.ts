@@ -134,14 +134,15 @@ type CheckVisibility = (o?: object) => boolean;
  * once per candidate.
  */
 export class Visibility {
-  private readonly chain = new Map<Element, boolean>();
   /**
-   * @param css  false: leave out the computed-style check (`checkVisibility`), which makes the
-   *             browser work out styles at once; the caller checks later.
+   * @param css    false: leave out the computed-style check (`checkVisibility`), which makes the
+   *               browser work out styles at once; the caller checks later.
+   * @param chain  answers for ancestors, shared by the scans of one pass (see `ScanOptions.memo`)
    */
   constructor(
     private readonly site: SiteHidden | null = null,
     private readonly css = true,
+    private readonly chain = new Map<Element, boolean>(),
   ) {}
 
   /** The full test of one element. */
@@ -526,15 +527,15 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
     watchedAttributes: spec.watchedAttributes,
     scan(root: ParentNode, doc: Document, opts?: ScanOptions): ScanResult {
       const c = new Collector(limitOf(opts), opts?.wanted);
-      const vis = new Visibility(hidden, !opts?.noStyle);
+      const vis = new Visibility(hidden, !opts?.noStyle, opts?.memo);
       spec.find({ c, vis, doc, roots: rootsOf(root, spec.deep ?? false), root });
       return c.result();
     },
     ownEmails(doc: Document): string[] {
       return spec.ownEmails ? spec.ownEmails(doc) : [];
     },
-    isStillVisible(anchor: Node, doc: Document): boolean {
-      return stillVisible(anchor, doc, new Visibility(hidden)) && (spec.stillMention ? spec.stillMention(anchor) : true);
+    isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean {
+      return stillVisible(anchor, doc, new Visibility(hidden, true, memo)) && (spec.stillMention ? spec.stillMention(anchor) : true);
     },
   };
 }

@@ -102,7 +102,7 @@ function findChips(ctx: FindContext): void {
 function findPeople(ctx: FindContext): void {
   for (const el of queryRoots(ctx.roots, S.person)) {
     if (ctx.c.full) return;
-    if (el.matches(S.me) || el.matches(S.addressBeside) || el.matches(S.avatar)) continue;
+    // The rep (`name="me"`) and the address beside a name (`span.go`) are ruled out by `hidden`.
     const email = normaliseEmail(el.getAttribute('email')) ?? normaliseEmail(el.getAttribute('data-hovercard-id'));
     if (!email) continue; // e.g. a person id in data-hovercard-id
     if (!ctx.c.candidates(email) || el.closest(S.composeChip) || !ctx.vis.visible(el)) continue;

@@ -41,6 +41,11 @@ export interface ScanOptions {
    * browser work out styles at once; the caller checks each mention later (`isStillVisible`).
    */
   noStyle?: boolean;
+  /**
+   * What the scans of one pass found out about ancestors (hidden or not), shared between them:
+   * valid only while the page does not change, so a new one per pass.
+   */
+  memo?: Map<Element, boolean>;
 }
 
 export interface SiteAdapter {
@@ -56,5 +61,5 @@ export interface SiteAdapter {
   /** Attribute names whose change can show or hide contacts; the engine observes them. */
   watchedAttributes: string[];
   /** Whether a previously found anchor is still a visible mention (after attribute mutations, view switches). */
-  isStillVisible(anchor: Node, doc: Document): boolean;
+  isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean;
 }
