@@ -16,49 +16,43 @@ export interface SiteHosts {
   host: RegExp;
 }
 
+/**
+ * The match patterns of each built-in site, on their own: the content script carries this list
+ * (its manifest entry) and nothing else of the site table below.
+ */
+const MATCHES = {
+  gmail: ['https://mail.google.com/*'],
+  outlook: ['https://outlook.office.com/*', 'https://outlook.live.com/*', 'https://outlook.office365.com/*'],
+  salesforce: ['https://*.lightning.force.com/*', 'https://*.my.salesforce.com/*'],
+  hubspot: ['https://app.hubspot.com/*', 'https://app-eu1.hubspot.com/*'],
+  pipedrive: ['https://*.pipedrive.com/*'],
+  dynamics: ['https://*.dynamics.com/*'],
+  zoho: [
+    'https://crm.zoho.com/*',
+    'https://crm.zoho.eu/*',
+    'https://crm.zoho.in/*',
+    'https://crm.zoho.com.au/*',
+    'https://crm.zoho.jp/*',
+    'https://crm.zohocloud.ca/*',
+  ],
+} satisfies Record<SiteHosts['id'], string[]>;
+
 export const BUILTIN_SITES: SiteHosts[] = [
-  { id: 'gmail', label: 'Gmail', matches: ['https://mail.google.com/*'], host: /^mail\.google\.com$/ },
-  {
-    id: 'outlook',
-    label: 'Outlook on the web',
-    matches: ['https://outlook.office.com/*', 'https://outlook.live.com/*', 'https://outlook.office365.com/*'],
-    host: /^outlook\.(office|live|office365)\.com$/,
-  },
+  { id: 'gmail', label: 'Gmail', matches: MATCHES.gmail, host: /^mail\.google\.com$/ },
+  { id: 'outlook', label: 'Outlook on the web', matches: MATCHES.outlook, host: /^outlook\.(office|live|office365)\.com$/ },
   {
     id: 'salesforce',
     label: 'Salesforce Lightning',
-    matches: ['https://*.lightning.force.com/*', 'https://*.my.salesforce.com/*'],
+    matches: MATCHES.salesforce,
     host: /^[a-z0-9-]+(\.[a-z0-9-]+)*\.(lightning\.force\.com|my\.salesforce\.com)$/,
   },
-  {
-    id: 'hubspot',
-    label: 'HubSpot',
-    matches: ['https://app.hubspot.com/*', 'https://app-eu1.hubspot.com/*'],
-    host: /^app(-[a-z0-9]+)?\.hubspot\.com$/,
-  },
-  { id: 'pipedrive', label: 'Pipedrive', matches: ['https://*.pipedrive.com/*'], host: /^[a-z0-9-]+\.pipedrive\.com$/ },
-  {
-    id: 'dynamics',
-    label: 'Dynamics 365',
-    matches: ['https://*.dynamics.com/*'],
-    host: /^[a-z0-9-]+\.crm[0-9]*\.dynamics\.com$/,
-  },
-  {
-    id: 'zoho',
-    label: 'Zoho CRM',
-    matches: [
-      'https://crm.zoho.com/*',
-      'https://crm.zoho.eu/*',
-      'https://crm.zoho.in/*',
-      'https://crm.zoho.com.au/*',
-      'https://crm.zoho.jp/*',
-      'https://crm.zohocloud.ca/*',
-    ],
-    host: /^crm\.(zoho\.(com|eu|in|com\.au|jp)|zohocloud\.ca)$/,
-  },
+  { id: 'hubspot', label: 'HubSpot', matches: MATCHES.hubspot, host: /^app(-[a-z0-9]+)?\.hubspot\.com$/ },
+  { id: 'pipedrive', label: 'Pipedrive', matches: MATCHES.pipedrive, host: /^[a-z0-9-]+\.pipedrive\.com$/ },
+  { id: 'dynamics', label: 'Dynamics 365', matches: MATCHES.dynamics, host: /^[a-z0-9-]+\.crm[0-9]*\.dynamics\.com$/ },
+  { id: 'zoho', label: 'Zoho CRM', matches: MATCHES.zoho, host: /^crm\.(zoho\.(com|eu|in|com\.au|jp)|zohocloud\.ca)$/ },
 ];
 
-export const BUILTIN_MATCHES: string[] = BUILTIN_SITES.flatMap((s) => s.matches);
+export const BUILTIN_MATCHES: string[] = Object.values(MATCHES).flat();
 
 /** Which built-in site a host name belongs to, if any. */
 export function builtinSiteForHost(host: string): SiteHosts | undefined {
