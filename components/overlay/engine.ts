@@ -108,6 +108,7 @@ export class OverlayEngine {
   private observer: MutationObserver | null = null;
   private queue: MutationRecord[] = [];
   private flushScheduled = false;
+  private rescanning: Promise<void> | null = null;
   private running: Promise<void> = Promise.resolve();
   scanned = 0;
   capped = false;
@@ -144,14 +145,24 @@ export class OverlayEngine {
     this.badgeTotal = 0;
   }
 
-  /** A full rescan, for in-page navigation. */
+  /**
+   * A full rescan (in-page navigation, new campaign data), in idle time: the page has then built
+   * and drawn its new view (a rescan at once would make the browser work out the new view's
+   * styles in the page's own task), and the mutation batches queued until then are covered by it.
+   */
   rescan(): Promise<void> {
-    return this.run(() => this.process([this.deps.doc], true, 'all'));
+    return (this.rescanning ??= new Promise<void>((resolve) =>
+      (this.deps.schedule ?? defaultSchedule)(() => {
+        this.rescanning = null;
+        this.queue = [];
+        resolve(this.run(() => this.process([this.deps.doc], true, 'all')));
+      }),
+    ));
   }
 
   /** Resolves when all queued work is done (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.queue.length > 0 || this.flushScheduled) {
+    while (this.queue.length > 0 || this.flushScheduled || this.rescanning) {
       await new Promise((r) => setTimeout(r, 5));
     }
     await this.running;

@@ -290,6 +290,39 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(lookup.mock.calls.length).toBe(calls);
   });
 
+  it('rescans after a navigation once, in idle time, after the page rebuilt its view (not inside the page\'s own task)', async () => {
+    document.body.innerHTML = `<main id="view"><p><a href="mailto:ann@acme.io">Ann</a></p></main>`;
+    const { engine: e } = makeEngine();
+    const scanned: string[] = [];
+    const scan = generic.scan.bind(generic);
+    const spy = vi.spyOn(generic, 'scan').mockImplementation((root, doc, opts) => {
+      scanned.push((root as Node).nodeType === 9 ? 'document' : (root as Element).localName);
+      return scan(root, doc, opts);
+    });
+    try {
+      await e.start();
+      await e.idle();
+      expect(badges()).toEqual(['ann@acme.io']);
+      scanned.length = 0;
+      // The page's navigation: the URL changes first (the rescan is asked for), then the view is rebuilt.
+      const done = e.rescan();
+      expect(e.rescan()).toBe(done);
+      const view = document.getElementById('view')!;
+      view.replaceChildren();
+      view.insertAdjacentHTML('beforeend', `<section><p><a href="mailto:raj.patel@globex.com">Raj</a></p></section>`);
+      await Promise.resolve();
+      // Nothing scanned yet in the page's task.
+      expect(scanned).toEqual([]);
+      await done;
+      await e.idle();
+      expect(badges()).toEqual(['raj.patel@globex.com']);
+      // One full scan; the batch of the rebuilt view was covered by it, not scanned again.
+      expect(scanned).toEqual(['document']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('is not woken again by the badges it inserts itself, and still sees what the page changes', async () => {
     const Native = globalThis.MutationObserver;
     let callbacks = 0;
