@@ -4,7 +4,8 @@
 //   naive    the page alone plus the naive baseline scanner injected into it
 //   linkify  the page alone plus the linkifyjs baseline scanner injected into it
 // Phases, on the same page one after another: the initial scan (until the count of badges or
-// markers stops changing), a mutation burst (50 rows added), an in-page navigation (URL change
+// markers stops changing), one new row at the top of the list, a mutation burst (50 rows added in
+// one go), an in-page navigation (URL change
 // and the main view rebuilt in place).
 //
 // Main-thread time is the renderer's `TaskDuration` (all tasks of the page's main thread, every
@@ -22,7 +23,7 @@ import { BENCH } from './lib/paths.mjs';
 import { summarize } from './lib/stats.mjs';
 
 export const VARIANTS = ['plain', 'unison', 'naive', 'linkify'];
-export const PHASES = ['initial', 'burst', 'navigate'];
+export const PHASES = ['initial', 'row', 'burst', 'navigate'];
 
 /** Installed before any page script: collects long tasks (> 50 ms) of the page's event loop. */
 const INSTRUMENT = `(() => {
@@ -163,6 +164,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
     out.heap = await heapAfterGc(cdp);
     out.nodes = m0.nodes;
     for (const [phase, action] of [
+      ['row', () => window.__bench.row()],
       ['burst', () => window.__bench.burst()],
       ['navigate', () => window.__bench.navigate()],
     ]) {
@@ -207,7 +209,7 @@ export async function measurePageCost({ pages, runs, contexts, scripts, settleOp
         raw[id][v].push(res);
         log(
           `  page ${id} run ${r + 1}/${runs} ${v.padEnd(7)} initial ${res.initial.task.toFixed(0)} ms (count ${res.initial.count}), ` +
-            `burst ${res.burst.task.toFixed(1)} ms (${res.burst.count}), navigate ${res.navigate.task.toFixed(1)} ms (${res.navigate.count}), heap ${(res.heap / 1024 / 1024).toFixed(1)} MB` +
+            `row ${res.row.task.toFixed(1)} ms (${res.row.count}), burst ${res.burst.task.toFixed(1)} ms (${res.burst.count}), navigate ${res.navigate.task.toFixed(1)} ms (${res.navigate.count}), heap ${(res.heap / 1024 / 1024).toFixed(1)} MB` +
             (res.errors.length ? `, page errors: ${res.errors.slice(0, 2).join(' | ')}` : ''),
         );
       }

@@ -7,7 +7,7 @@ const PAGE_LABEL = {
   salesforce: 'Salesforce list view, 2,000 rows',
   generic: 'Generic page, 5,000 addresses in text (custom domain)',
 };
-const PHASE_LABEL = { initial: 'initial scan', burst: 'mutation burst (+50 rows)', navigate: 'in-page navigation' };
+const PHASE_LABEL = { initial: 'initial scan', row: 'one new row', burst: 'mutation burst (+50 rows)', navigate: 'in-page navigation' };
 
 /** Each goal of the issues with the measured value and PASS / MISS (or n/a when not measured). */
 export function goals(results) {
@@ -20,7 +20,9 @@ export function goals(results) {
     const u = p?.extra?.unison;
     if (!u) continue;
     add(`${PAGE_LABEL[id]}: first scan and badges ≤ 50 ms main-thread`, `${fmt(u.initial.task.median)} ms`, u.initial.task.median <= 50);
-    add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms`, `${fmt(u.burst.task.median)} ms`, u.burst.task.median <= 2);
+    // Every later batch counts: the common one (a row arrives) and the 50 rows added at once.
+    add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (one new row)`, `${fmt(u.row.task.median)} ms (script ${fmt(p.variants.unison.row.script.median)} ms)`, u.row.task.median <= 2);
+    add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (50 rows at once)`, `${fmt(u.burst.task.median)} ms (script ${fmt(p.variants.unison.burst.script.median)} ms)`, u.burst.task.median <= 2);
     const extraLong = Math.max(...PHASES.map((ph) => u[ph].longCount.median ?? 0));
     const maxLong = Math.max(...PHASES.map((ph) => p.variants.unison[ph].longMax.max ?? 0));
     add(`${PAGE_LABEL[id]}: no long task (> 50 ms) caused by the extension`, `${fmt(extraLong)} extra long tasks (longest seen with it: ${fmt(maxLong)} ms)`, extraLong <= 0);
