@@ -7,6 +7,9 @@ export default defineContentScript({
   runAt: 'document_idle',
   // Styles are passed to each shadow root as text (see components/overlay), so nothing is fetched per badge.
   cssInjectionMode: 'manual',
+  // A new instance (after an update) tells the old one to stop with a DOM event only: no
+  // `window.postMessage`, which wakes every message listener of the host page.
+  noScriptStartedPostMessage: true,
   async main(ctx) {
     await startOverlay(ctx);
   },
