@@ -20,9 +20,14 @@ export function goals(results) {
     const u = p?.extra?.unison;
     if (!u) continue;
     add(`${PAGE_LABEL[id]}: first scan and badges ≤ 50 ms main-thread`, `${fmt(u.initial.task.median)} ms`, u.initial.task.median <= 50);
-    // Every later batch counts: the common one (a row arrives) and the 50 rows added at once.
-    add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (one new row)`, `${fmt(u.row.task.median)} ms (script ${fmt(p.variants.unison.row.script.median)} ms)`, u.row.task.median <= 2);
-    add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (50 rows at once)`, `${fmt(u.burst.task.median)} ms (script ${fmt(p.variants.unison.burst.script.median)} ms)`, u.burst.task.median <= 2);
+    // Every later batch counts: the common one (a row arrives) and the 50 rows added at once. The
+    // content script's own script time is a floor under what it adds (the plain page runs none),
+    // so a batch passes only when both are within the goal.
+    for (const [ph, what] of [['row', 'one new row'], ['burst', '50 rows at once']]) {
+      const adds = u[ph].task.median;
+      const script = p.variants.unison[ph].script.median;
+      add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (${what})`, `adds ${fmt(adds)} ms, of which script ${fmt(script)} ms`, adds <= 2 && script <= 2);
+    }
     const extraLong = Math.max(...PHASES.map((ph) => u[ph].longCount.median ?? 0));
     const maxLong = Math.max(...PHASES.map((ph) => p.variants.unison[ph].longMax.max ?? 0));
     add(`${PAGE_LABEL[id]}: no long task (> 50 ms) caused by the extension`, `${fmt(extraLong)} extra long tasks (longest seen with it: ${fmt(maxLong)} ms)`, extraLong <= 0);
