@@ -36,6 +36,10 @@ export const EAGER_BADGES = 50;
  * second layout of the page for them. Larger ones wait for idle time.
  */
 export const SYNC_BATCH_NODES = 2000;
+/** Subtrees of more elements than this are scanned in parts (see `process`). */
+export const SPLIT_ELEMENTS = 1000;
+/** About how long one slice of a scan in parts runs before Unison yields to the page. */
+export const SCAN_SLICE_MS = 12;
 
 export interface BadgeHandle {
   /** The `<unison-badge>` element inserted beside the mention. */
@@ -55,7 +59,7 @@ export interface EngineDeps {
    * Creates and inserts a badge right after the anchor. A `pending` badge takes its place but
    * stays invisible until `confirm` (the digest said "maybe a lead", the lookup has not answered).
    */
-  createBadge: (mention: Mention, lead: LeadSummary, pending?: boolean) => BadgeHandle | Promise<BadgeHandle>;
+  createBadge: (mention: Mention, lead: LeadSummary, pending?: boolean) => BadgeHandle;
   /** Is this node part of Unison's own UI (badges, card)? Such nodes are never scanned. */
   isOwnNode: (node: Node) => boolean;
   /** Called when known leads change (for the badges' and popup's state). */
@@ -82,7 +86,6 @@ interface BadgeRecord {
   email: string;
   anchor: Node;
   handle: BadgeHandle | null;
-  pending: Promise<void> | null;
   removed: boolean;
   /** Waiting for its contact to come near the viewport: the mention, and the element watched. */
   waiting: { mention: Mention; target: Element } | null;
@@ -90,10 +93,15 @@ interface BadgeRecord {
   unconfirmed: boolean;
 }
 
+/**
+ * Idle time after the page's next frame: by then the browser has worked out the styles and layout
+ * of what the page just changed, so a visibility check does not redo that work inside Unison's
+ * task (on a view of two thousand rows, hundreds of milliseconds of the page's own work).
+ */
 const defaultSchedule = (fn: () => void) => {
-  const ric = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-  if (ric) ric(fn, { timeout: 150 });
-  else setTimeout(fn, 16);
+  const g = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
+  const idle = () => (g.requestIdleCallback ? g.requestIdleCallback(fn, { timeout: 150 }) : setTimeout(fn, 16));
+  requestAnimationFrame(idle);
 };
 const defaultYield = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -101,48 +109,52 @@ export class OverlayEngine {
   /** email → summary (null: looked up, not a lead). */
   readonly known = new Map<string, LeadSummary | null>();
   /** anchor → address → badge (one text node may hold two addresses). */
-  private readonly badges = new Map<Node, Map<string, BadgeRecord>>();
-  private badgeTotal = 0;
+  readonly #badges = new Map<Node, Map<string, BadgeRecord>>();
+  #badgeTotal = 0;
   /** Elements watched for coming near the viewport → the records waiting on them. */
-  private readonly near = new Map<Element, { records: BadgeRecord[]; stop: () => void }>();
-  private observer: MutationObserver | null = null;
-  private queue: MutationRecord[] = [];
-  private flushScheduled = false;
-  private rescanning: Promise<void> | null = null;
-  private running: Promise<void> = Promise.resolve();
+  readonly #near = new Map<Element, { records: BadgeRecord[]; stop: () => void }>();
+  #observer: MutationObserver | null = null;
+  #queue: MutationRecord[] = [];
+  #flushScheduled = false;
+  #rescanning: Promise<void> | null = null;
+  #running: Promise<void> = Promise.resolve();
   scanned = 0;
   capped = false;
-  private stopped = false;
+  #stopped = false;
 
-  constructor(private readonly deps: EngineDeps) {}
+  readonly #deps: EngineDeps;
+
+  constructor(deps: EngineDeps) {
+    this.#deps = deps;
+  }
 
   get limit(): number {
-    return this.deps.limit ?? PAGE_MENTION_LIMIT;
+    return this.#deps.limit ?? PAGE_MENTION_LIMIT;
   }
 
   /** First scan of the whole document, then follows mutations. */
   start(): Promise<void> {
-    const root = this.deps.doc.body ?? this.deps.doc.documentElement;
-    this.observer = new MutationObserver((records) => this.enqueue(records));
-    this.observer.observe(root, {
+    const root = this.#deps.doc.body ?? this.#deps.doc.documentElement;
+    this.#observer = new MutationObserver((records) => this.#enqueue(records));
+    this.#observer.observe(root, {
       childList: true,
       subtree: true,
       characterData: true,
       attributes: true,
-      attributeFilter: this.deps.adapter.watchedAttributes,
+      attributeFilter: this.#deps.adapter.watchedAttributes,
     });
-    return this.run(() => this.process([this.deps.doc], false));
+    return this.#run(() => this.#process([this.#deps.doc], false));
   }
 
   stop(): void {
-    this.stopped = true;
-    this.observer?.disconnect();
-    this.observer = null;
-    for (const rec of this.records()) this.dropBadge(rec);
-    for (const w of this.near.values()) w.stop();
-    this.near.clear();
-    this.badges.clear();
-    this.badgeTotal = 0;
+    this.#stopped = true;
+    this.#observer?.disconnect();
+    this.#observer = null;
+    for (const rec of this.#records()) this.#dropBadge(rec);
+    for (const w of this.#near.values()) w.stop();
+    this.#near.clear();
+    this.#badges.clear();
+    this.#badgeTotal = 0;
   }
 
   /**
@@ -151,21 +163,21 @@ export class OverlayEngine {
    * styles in the page's own task), and the mutation batches queued until then are covered by it.
    */
   rescan(): Promise<void> {
-    return (this.rescanning ??= new Promise<void>((resolve) =>
-      (this.deps.schedule ?? defaultSchedule)(() => {
-        this.rescanning = null;
-        this.queue = [];
-        resolve(this.run(() => this.process([this.deps.doc], true, 'all')));
+    return (this.#rescanning ??= new Promise<void>((resolve) =>
+      (this.#deps.schedule ?? defaultSchedule)(() => {
+        this.#rescanning = null;
+        this.#queue = [];
+        resolve(this.#run(() => this.#process([this.#deps.doc], true, 'all')));
       }),
     ));
   }
 
   /** Resolves when all queued work is done (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.queue.length > 0 || this.flushScheduled || this.rescanning) {
+    while (this.#queue.length > 0 || this.#flushScheduled || this.#rescanning) {
       await new Promise((r) => setTimeout(r, 5));
     }
-    await this.running;
+    await this.#running;
   }
 
   /**
@@ -174,7 +186,7 @@ export class OverlayEngine {
    */
   spottedLeads(): LeadSummary[] {
     const out = new Map<string, LeadSummary>();
-    for (const rec of this.records()) {
+    for (const rec of this.#records()) {
       const lead = this.known.get(rec.email);
       if (lead && !rec.removed) out.set(rec.email, lead);
     }
@@ -183,15 +195,15 @@ export class OverlayEngine {
 
   /** Visible mentions of known leads on the page (with a badge, or waiting to come near the viewport). */
   badgeCount(): number {
-    return this.badgeTotal;
+    return this.#badgeTotal;
   }
 
-  private *records(): Generator<BadgeRecord> {
-    for (const byEmail of this.badges.values()) yield* byEmail.values();
+  *#records(): Generator<BadgeRecord> {
+    for (const byEmail of this.#badges.values()) yield* byEmail.values();
   }
 
-  private hasBadge(m: Mention): boolean {
-    return this.badges.get(m.anchor)?.has(m.email) ?? false;
+  #hasBadge(m: Mention): boolean {
+    return this.#badges.get(m.anchor)?.has(m.email) ?? false;
   }
 
   /** Updates the cached answers of a lead (after feedback here or in another tab). */
@@ -209,33 +221,33 @@ export class OverlayEngine {
     return this.rescan();
   }
 
-  private enqueue(records: MutationRecord[]): void {
-    if (this.stopped) return;
-    if (this.deps.digest?.() && this.queue.length === 0 && !this.flushScheduled && smallAddition(records)) {
-      this.handleNow(records);
+  #enqueue(records: MutationRecord[]): void {
+    if (this.#stopped) return;
+    if (this.#deps.digest?.() && this.#queue.length === 0 && !this.#flushScheduled && smallAddition(records)) {
+      this.#handleNow(records);
       return;
     }
-    for (const r of records) this.queue.push(r);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      (this.deps.schedule ?? defaultSchedule)(() => {
-        this.flushScheduled = false;
-        const batch = this.queue;
-        this.queue = [];
-        void this.run(() => this.handleMutations(batch));
+    for (const r of records) this.#queue.push(r);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      (this.#deps.schedule ?? defaultSchedule)(() => {
+        this.#flushScheduled = false;
+        const batch = this.#queue;
+        this.#queue = [];
+        void this.#run(() => this.#handleMutations(batch));
       });
     }
   }
 
-  private run(task: () => Promise<void>): Promise<void> {
-    this.running = this.running.then(task, task).catch((err) => {
+  #run(task: () => Promise<void>): Promise<void> {
+    this.#running = this.#running.then(task, task).catch((err) => {
       console.warn('[Unison]', err);
     });
-    return this.running;
+    return this.#running;
   }
 
   /** What a mutation batch asks to scan: the outermost changed subtrees, and what to recheck. */
-  private changed(records: MutationRecord[]): { roots: Node[]; prune: boolean; recheck: Node[] } {
+  #changed(records: MutationRecord[]): { roots: Node[]; prune: boolean; recheck: Node[] } {
     const roots = new Set<Node>();
     const attributeTargets = new Set<Node>();
     let removals = false;
@@ -244,15 +256,15 @@ export class OverlayEngine {
         if (rec.removedNodes.length > 0) removals = true;
         for (const node of rec.addedNodes) {
           if (node.nodeType === 1) removeCopiedBadges(node as Element);
-          if (this.deps.isOwnNode(node) || !node.isConnected) continue;
+          if (this.#deps.isOwnNode(node) || !node.isConnected) continue;
           if (node.nodeType === 1) roots.add(node);
-          else if (node.nodeType === 3 && node.parentNode && !this.deps.isOwnNode(node.parentNode)) roots.add(node.parentNode);
+          else if (node.nodeType === 3 && node.parentNode && !this.#deps.isOwnNode(node.parentNode)) roots.add(node.parentNode);
         }
       } else if (rec.type === 'characterData') {
         const parent = rec.target.parentNode;
-        if (parent && !this.deps.isOwnNode(parent)) roots.add(parent);
+        if (parent && !this.#deps.isOwnNode(parent)) roots.add(parent);
       } else if (rec.type === 'attributes') {
-        if (this.deps.isOwnNode(rec.target)) continue;
+        if (this.#deps.isOwnNode(rec.target)) continue;
         attributeTargets.add(rec.target);
         roots.add(rec.target);
       }
@@ -263,10 +275,10 @@ export class OverlayEngine {
     return { roots: outermost(roots), prune: removals || recheck.length > 0, recheck };
   }
 
-  private async handleMutations(records: MutationRecord[]): Promise<void> {
-    if (this.stopped) return;
-    const { roots, prune, recheck } = this.changed(records);
-    await this.process(roots, prune, recheck);
+  async #handleMutations(records: MutationRecord[]): Promise<void> {
+    if (this.#stopped) return;
+    const { roots, prune, recheck } = this.#changed(records);
+    await this.#process(roots, prune, recheck);
   }
 
   /**
@@ -274,48 +286,48 @@ export class OverlayEngine {
    * them): mentions of leads known on this page get their badges at once, and so do mentions the
    * digest says may be leads (pending, invisible, until the lookup answers).
    */
-  private handleNow(records: MutationRecord[]): void {
-    const { roots, prune } = this.changed(records);
+  #handleNow(records: MutationRecord[]): void {
+    const { roots, prune } = this.#changed(records);
     // No computed-style check here: it would make the browser work out the page's styles in the
     // middle of the page's own work. Each badge made now is checked once the page has drawn.
-    const mentions = this.scan(roots, prune, [], true);
+    const mentions = this.#scan(roots, prune, [], true);
     if (mentions.length === 0) return;
     // Many mentions after all (a whole view arrived): the usual way, with badges near the viewport.
     if (mentions.length > EAGER_BADGES) {
-      void this.run(() => this.badge(mentions));
+      void this.#run(() => this.#badge(mentions));
       return;
     }
-    const own = this.deps.ownEmails();
+    const own = this.#deps.ownEmails();
     const toConfirm: BadgeRecord[] = [];
     const made: BadgeRecord[] = [];
     for (const m of mentions) {
-      if (own.has(m.email) || this.hasBadge(m)) continue;
+      if (own.has(m.email) || this.#hasBadge(m)) continue;
       const lead = this.known.get(m.email);
       if (lead === null) continue;
-      const rec = this.track(m);
+      const rec = this.#track(m);
       made.push(rec);
       if (lead) {
-        this.create(rec, m, lead);
+        this.#create(rec, m, lead);
       } else {
         rec.unconfirmed = true;
-        this.create(rec, m, { email: m.email, name: m.name, company: null, firstCampaign: null, answers: {} }, true);
+        this.#create(rec, m, { email: m.email, name: m.name, company: null, firstCampaign: null, answers: {} }, true);
         toConfirm.push(rec);
       }
     }
     if (made.length === 0) return;
-    this.dropOwnRecords();
-    void this.run(async () => {
-      if (toConfirm.length > 0) await this.lookupUnknown(toConfirm.map((r) => r.email));
-      else await new Promise<void>((r) => (this.deps.schedule ?? defaultSchedule)(r));
-      const { adapter, doc } = this.deps;
+    this.#dropOwnRecords();
+    void this.#run(async () => {
+      if (toConfirm.length > 0) await this.#lookupUnknown(toConfirm.map((r) => r.email));
+      else await new Promise<void>((r) => (this.#deps.schedule ?? defaultSchedule)(r));
+      const { adapter, doc } = this.#deps;
       const memo = new Map<Element, boolean>();
       for (const rec of made) {
         if (rec.removed) continue;
         // Hidden by a style sheet after all (e.g. rows added to a hidden view): no badge.
-        if (!adapter.isStillVisible(rec.anchor, doc, memo)) this.forget(rec);
-        else this.confirm(rec);
+        if (!adapter.isStillVisible(rec.anchor, doc, memo)) this.#forget(rec);
+        else this.#confirm(rec);
       }
-      this.deps.onLeads?.(this.spottedLeads());
+      this.#deps.onLeads?.(this.spottedLeads());
     });
   }
 
@@ -323,197 +335,214 @@ export class OverlayEngine {
    * Takes the records of badges just inserted out of the observer's queue: they would only wake
    * it again to be skipped. Anything else in it (the page's own changes) is handled as usual.
    */
-  private dropOwnRecords(): void {
-    const own = this.deps.isOwnNode;
-    const rest = this.observer?.takeRecords().filter((r) => r.type !== 'childList' || r.removedNodes.length > 0 || ![...r.addedNodes].every(own));
-    if (rest?.length) this.enqueue(rest);
+  #dropOwnRecords(): void {
+    const own = this.#deps.isOwnNode;
+    const rest = this.#observer?.takeRecords().filter((r) => r.type !== 'childList' || r.removedNodes.length > 0 || ![...r.addedNodes].every(own));
+    if (rest?.length) this.#enqueue(rest);
   }
 
   /** The lookup answered for a badge made before it: show it, or take it away. */
-  private confirm(rec: BadgeRecord): void {
+  #confirm(rec: BadgeRecord): void {
     if (rec.removed || !rec.unconfirmed) return;
     rec.unconfirmed = false;
     const lead = this.known.get(rec.email);
     if (!lead) {
-      this.forget(rec);
+      this.#forget(rec);
       return;
     }
-    void Promise.resolve(rec.pending).then(() => {
-      if (!rec.removed) rec.handle?.confirm?.(lead);
-    });
+    rec.handle?.confirm?.(lead);
   }
 
   /** Drops one record and its badge. */
-  private forget(rec: BadgeRecord): void {
-    const byEmail = this.badges.get(rec.anchor);
+  #forget(rec: BadgeRecord): void {
+    const byEmail = this.#badges.get(rec.anchor);
     if (byEmail?.get(rec.email) === rec) {
       byEmail.delete(rec.email);
-      if (byEmail.size === 0) this.badges.delete(rec.anchor);
-      this.badgeTotal--;
+      if (byEmail.size === 0) this.#badges.delete(rec.anchor);
+      this.#badgeTotal--;
     }
-    this.dropBadge(rec);
+    this.#dropBadge(rec);
   }
 
-  /** The visible mentions under `roots` not badged yet (the adapter's scan, capped). */
-  private scan(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all', noStyle = false): Mention[] {
-    const { adapter, doc } = this.deps;
+  /**
+   * The visible mentions under `roots` not badged yet (the adapter's scan, capped). With `slice`,
+   * stops between roots once `slice.until` has passed and leaves the rest in `slice.rest`.
+   */
+  #scan(
+    roots: Iterable<ParentNode | Node>,
+    prune: boolean,
+    recheckWithin: Node[] | 'all',
+    noStyle = false,
+    slice?: { until: number; seen: number; rest: Node[] },
+  ): Mention[] {
+    const { adapter, doc } = this.#deps;
     const all: Array<ParentNode | Node> = [...roots];
     // A badge the host page removed while its mention stayed: scan the mention's parent again.
-    if (prune) all.push(...this.prune(recheckWithin));
+    if (prune) all.push(...this.#prune(recheckWithin));
     const mentions: Mention[] = [];
     const memo = new Map<Element, boolean>();
-    let seen = 0;
-    for (const root of all) {
+    let seen = slice?.seen ?? 0;
+    for (let i = 0; i < all.length; i++) {
+      if (slice && i > 0 && performance.now() > slice.until) {
+        slice.rest = all.slice(i);
+        break;
+      }
+      const root = all[i];
       if (!root.isConnected) continue;
       const remaining = this.limit - seen;
       if (remaining <= 0) {
         this.capped = true;
         break;
       }
-      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.wanted, noStyle, memo });
+      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.#wanted, noStyle, memo });
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       for (const m of res.mentions) {
-        if (this.hasBadge(m)) continue;
+        if (this.#hasBadge(m)) continue;
         mentions.push(m);
       }
       seen += res.mentions.length;
     }
+    if (slice) slice.seen = seen;
     return mentions;
   }
 
   /** Addresses worth a visibility check: not known to be no lead, and maybe leads by the digest. */
-  private readonly wanted = (email: string): boolean => {
+  readonly #wanted = (email: string): boolean => {
     const lead = this.known.get(email);
-    const digest = this.deps.digest?.();
+    const digest = this.#deps.digest?.();
     return lead !== null && (!digest || lead !== undefined || digest.has(email));
   };
 
-  private async process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
-    await this.badge(this.scan(roots, prune, recheckWithin));
+  /**
+   * Scans `roots` and badges what it finds. Big subtrees (a whole page, a rebuilt list view) are
+   * scanned in parts, a slice of about `SCAN_SLICE_MS` at a time, yielding to the page between
+   * slices, so that no task of Unison's grows long.
+   */
+  async #process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
+    const slice = { until: 0, seen: 0, rest: [] as Node[] };
+    for (const r of roots) splitLarge(r, slice.rest);
+    const mentions: Mention[] = [];
+    for (let first = true; first || slice.rest.length > 0; first = false) {
+      if (!first) await (this.#deps.yieldToPage ?? defaultYield)();
+      if (this.#stopped) return;
+      const todo = slice.rest;
+      slice.rest = [];
+      slice.until = performance.now() + SCAN_SLICE_MS;
+      mentions.push(...this.#scan(todo, first && prune, recheckWithin, false, slice));
+    }
+    await this.#badge(mentions);
   }
 
   /** Looks up the mentions' addresses and badges those of known leads (near the viewport for many). */
-  private async badge(mentions: Mention[]): Promise<void> {
+  async #badge(mentions: Mention[]): Promise<void> {
     if (mentions.length === 0) return;
-    const own = this.deps.ownEmails();
+    const own = this.#deps.ownEmails();
     const wanted = mentions.filter((m) => !own.has(m.email));
-    await this.lookupUnknown(wanted.map((m) => m.email));
-    if (this.stopped) return;
-    const fresh = wanted.filter((m) => this.known.get(m.email) && !this.hasBadge(m) && m.anchor.isConnected);
+    await this.#lookupUnknown(wanted.map((m) => m.email));
+    if (this.#stopped) return;
+    const fresh = wanted.filter((m) => this.known.get(m.email) && !this.#hasBadge(m) && m.anchor.isConnected);
     if (fresh.length === 0) return;
-    const whenNear = fresh.length > EAGER_BADGES ? this.deps.whenNear : undefined;
+    const whenNear = fresh.length > EAGER_BADGES ? this.#deps.whenNear : undefined;
     let made = 0;
     for (const m of fresh) {
-      if (this.hasBadge(m)) continue;
-      const rec = this.track(m);
+      if (this.#hasBadge(m)) continue;
+      const rec = this.#track(m);
       if (whenNear) {
-        this.defer(rec, m, whenNear);
+        this.#defer(rec, m, whenNear);
         continue;
       }
-      this.create(rec, m, this.known.get(m.email)!);
-      if (++made % BADGES_PER_TASK === 0) {
-        this.dropOwnRecords();
-        await (this.deps.yieldToPage ?? defaultYield)();
-      }
-      if (this.stopped) return;
+      this.#create(rec, m, this.known.get(m.email)!);
+      if (++made % BADGES_PER_TASK === 0) await (this.#deps.yieldToPage ?? defaultYield)();
+      if (this.#stopped) return;
     }
-    this.dropOwnRecords();
-    this.deps.onLeads?.(this.spottedLeads());
+    this.#dropOwnRecords();
+    this.#deps.onLeads?.(this.spottedLeads());
   }
 
-  private async lookupUnknown(emails: string[]): Promise<void> {
+  async #lookupUnknown(emails: string[]): Promise<void> {
     const unknown = [...new Set(emails)].filter((e) => !this.known.has(e));
     for (let i = 0; i < unknown.length; i += LOOKUP_CHUNK) {
       const chunk = unknown.slice(i, i + LOOKUP_CHUNK);
-      const found = await this.deps.lookup(chunk);
+      const found = await this.#deps.lookup(chunk);
       for (const e of chunk) this.known.set(e, null);
       for (const lead of found) this.known.set(lead.email, lead);
     }
   }
 
   /** Records a visible mention of a known lead (its badge is made now or when it comes near). */
-  private track(m: Mention): BadgeRecord {
-    const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, pending: null, removed: false, waiting: null, unconfirmed: false };
-    let byEmail = this.badges.get(m.anchor);
-    if (!byEmail) this.badges.set(m.anchor, (byEmail = new Map()));
+  #track(m: Mention): BadgeRecord {
+    const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, removed: false, waiting: null, unconfirmed: false };
+    let byEmail = this.#badges.get(m.anchor);
+    if (!byEmail) this.#badges.set(m.anchor, (byEmail = new Map()));
     byEmail.set(m.email, rec);
-    this.badgeTotal++;
+    this.#badgeTotal++;
     return rec;
   }
 
   /** Makes the badge once the mention's element comes near the viewport. */
-  private defer(rec: BadgeRecord, m: Mention, whenNear: NonNullable<EngineDeps['whenNear']>): void {
+  #defer(rec: BadgeRecord, m: Mention, whenNear: NonNullable<EngineDeps['whenNear']>): void {
     const target = m.anchor.nodeType === 1 ? (m.anchor as Element) : m.anchor.parentElement;
-    if (!target) return this.create(rec, m, this.known.get(m.email)!);
+    if (!target) return this.#create(rec, m, this.known.get(m.email)!);
     rec.waiting = { mention: m, target };
-    const watched = this.near.get(target);
+    const watched = this.#near.get(target);
     if (watched) {
       watched.records.push(rec);
       return;
     }
     const entry = { records: [rec], stop: () => undefined as void };
-    this.near.set(target, entry);
+    this.#near.set(target, entry);
     entry.stop = whenNear(target, () => {
-      this.near.delete(target);
+      this.#near.delete(target);
       for (const r of entry.records) {
         const mention = r.waiting?.mention;
         r.waiting = null;
         const lead = this.known.get(r.email);
-        if (lead && !r.removed && mention && !this.stopped && mention.anchor.isConnected) this.create(r, mention, lead);
+        if (lead && !r.removed && mention && !this.#stopped && mention.anchor.isConnected) this.#create(r, mention, lead);
       }
-      this.dropOwnRecords();
+      this.#dropOwnRecords();
     });
   }
 
-  private create(rec: BadgeRecord, m: Mention, lead: LeadSummary, pending = false): void {
-    const made = this.deps.createBadge(m, lead, pending);
-    if (made instanceof Promise) {
-      rec.pending = made.then((h) => {
-        rec.handle = h;
-        rec.pending = null;
-        if (rec.removed) h.remove();
-      });
-    } else {
-      rec.handle = made;
-    }
+  #create(rec: BadgeRecord, m: Mention, lead: LeadSummary, pending = false): void {
+    rec.handle = this.#deps.createBadge(m, lead, pending);
   }
 
-  private dropBadge(rec: BadgeRecord): void {
+  #dropBadge(rec: BadgeRecord): void {
     rec.removed = true;
     rec.handle?.remove();
     if (rec.waiting) {
       const { target } = rec.waiting;
       rec.waiting = null;
-      const watched = this.near.get(target);
+      const watched = this.#near.get(target);
       if (watched && watched.records.every((r) => r.removed)) {
         watched.stop();
-        this.near.delete(target);
+        this.#near.delete(target);
       }
     }
   }
 
   /** Removes badges whose mention left the page (or, after attribute changes, became hidden). */
-  private prune(recheckWithin: Node[] | 'all'): Node[] {
-    const { adapter, doc } = this.deps;
+  #prune(recheckWithin: Node[] | 'all'): Node[] {
+    const { adapter, doc } = this.#deps;
     const memo = new Map<Element, boolean>();
     let removed = 0;
     const rescan: Node[] = [];
     const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
-    for (const [anchor, byEmail] of this.badges) {
+    for (const [anchor, byEmail] of this.#badges) {
       const anchorGone = !anchor.isConnected || (recheck(anchor) && !adapter.isStillVisible(anchor, doc, memo));
       for (const [email, rec] of byEmail) {
         const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
         if (!anchorGone && !hostGone) continue;
         if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
-        this.dropBadge(rec);
+        this.#dropBadge(rec);
         byEmail.delete(email);
-        this.badgeTotal--;
+        this.#badgeTotal--;
         removed++;
       }
-      if (byEmail.size === 0) this.badges.delete(anchor);
+      if (byEmail.size === 0) this.#badges.delete(anchor);
     }
-    if (removed > 0) this.deps.onLeads?.(this.spottedLeads());
+    if (removed > 0) this.#deps.onLeads?.(this.spottedLeads());
     return rescan;
   }
 }
@@ -541,6 +570,26 @@ function smallAddition(records: MutationRecord[]): boolean {
     }
   }
   return true;
+}
+
+/**
+ * A subtree of more than `SPLIT_ELEMENTS` elements goes into `out` as its children instead (and
+ * so on down), to be scanned in slices. Left whole: custom elements and shadow hosts (their shadow
+ * roots are found from them), and elements holding an address in their own text.
+ */
+function splitLarge(node: Node, out: Node[]): void {
+  const el = (node.nodeType === 9 ? (node as Document).body : node) as Element | null;
+  if (
+    el?.nodeType !== 1 ||
+    el.localName.includes('-') ||
+    el.shadowRoot ||
+    el.getElementsByTagName('*').length <= SPLIT_ELEMENTS ||
+    [...el.childNodes].some((c) => c.nodeType === 3 && (c as Text).data.includes('@'))
+  ) {
+    out.push(node);
+    return;
+  }
+  for (const c of el.children) splitLarge(c, out);
 }
 
 /** Drops roots contained in another root of the set. */

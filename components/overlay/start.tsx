@@ -153,8 +153,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
  * containers), through one IntersectionObserver: geometry is worked out by the browser with its
  * own layout, off the content script's path.
  */
-function nearViewport(ctx: ContentScriptContext): ((el: Element, onNear: () => void) => () => void) | undefined {
-  if (typeof IntersectionObserver !== 'function') return undefined;
+function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => void) => () => void {
   const waiting = new Map<Element, () => void>();
   const io = new IntersectionObserver(
     (entries) => {

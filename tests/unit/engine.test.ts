@@ -4,7 +4,7 @@
  * mutations, batched lookups, and the cap for huge pages.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EAGER_BADGES, OverlayEngine, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
+import { EAGER_BADGES, OverlayEngine, SPLIT_ELEMENTS, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
@@ -35,6 +35,7 @@ function makeEngine(
     limit?: number;
     whenNear?: (el: Element, onNear: () => void) => () => void;
     digest?: { has(email: string): boolean } | null;
+    yieldToPage?: () => Promise<void>;
   } = {},
 ) {
   const lookup = vi.fn((emails: string[]) => lookupLeads(db, emails));
@@ -64,7 +65,7 @@ function makeEngine(
       };
     },
     schedule: (fn) => setTimeout(fn, 0),
-    yieldToPage: () => Promise.resolve(),
+    yieldToPage: opts.yieldToPage ?? (() => Promise.resolve()),
     limit: opts.limit,
     whenNear: opts.whenNear,
     digest: opts.digest === undefined ? undefined : () => opts.digest ?? null,
@@ -320,6 +321,34 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
       expect(scanned).toEqual(['document']);
     } finally {
       spy.mockRestore();
+    }
+  });
+
+  it(`scans a page of more than ${SPLIT_ELEMENTS} elements in slices, yielding to the page between them, with one badge per mention and the cap kept`, async () => {
+    const rows = 1200;
+    document.body.innerHTML = `<main>${Array.from({ length: rows }, (_, i) => `<p><span>Row ${i}</span> <a href="mailto:${i % 2 ? 'ann@acme.io' : 'raj.patel@globex.com'}">Contact</a></p>`).join('')}</main>`;
+    // A clock that moves on at every reading: each slice ends after a few rows.
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 1));
+    let yields = 0;
+    try {
+      const { engine: e, created } = makeEngine({ yieldToPage: async () => void yields++ });
+      await e.start();
+      await e.idle();
+      expect(yields).toBeGreaterThan(10);
+      expect(created).toHaveLength(rows);
+      expect(e.badgeCount()).toBe(rows);
+      expect([...document.querySelectorAll('p')].every((p) => p.querySelectorAll('unison-badge').length === 1)).toBe(true);
+      e.stop();
+      document.querySelectorAll('unison-badge').forEach((b) => b.remove());
+      // The cap is per pass, across slices.
+      const capped = makeEngine({ limit: 500, yieldToPage: async () => void yields++ });
+      await capped.engine.start();
+      await capped.engine.idle();
+      expect(capped.engine.capped).toBe(true);
+      expect(capped.created).toHaveLength(500);
+    } finally {
+      clock.mockRestore();
     }
   });
 
