@@ -139,16 +139,20 @@ export class Visibility {
    *               browser work out styles at once; the caller checks later.
    * @param chain  answers for ancestors, shared by the scans of one pass (see `ScanOptions.memo`)
    */
-  constructor(
-    private readonly site: SiteHidden | null = null,
-    private readonly css = true,
-    private readonly chain = new Map<Element, boolean>(),
-  ) {}
+  readonly #site: SiteHidden | null;
+  readonly #css: boolean;
+  readonly #chain: Map<Element, boolean>;
+
+  constructor(site: SiteHidden | null = null, css = true, chain = new Map<Element, boolean>()) {
+    this.#site = site;
+    this.#css = css;
+    this.#chain = chain;
+  }
 
   /** The full test of one element. */
-  private own(el: Element): boolean {
+  #own(el: Element): boolean {
     if (excludedByItself(el)) return true;
-    const site = this.site;
+    const site = this.#site;
     if (!site) return false;
     if (site.test) return site.test(el);
     return site.selector !== undefined && el.matches(site.selector);
@@ -156,7 +160,7 @@ export class Visibility {
 
   /** Whether `el` or one of its ancestors is hidden, untouchable or one of the site's hidden elements. */
   excluded(el: Element | null): boolean {
-    const chain = this.chain;
+    const chain = this.#chain;
     const path: Element[] = [];
     let cur = el;
     let out = false;
@@ -167,7 +171,7 @@ export class Visibility {
         break;
       }
       path.push(cur);
-      if (this.own(cur)) {
+      if (this.#own(cur)) {
         out = true;
         break;
       }
@@ -177,7 +181,7 @@ export class Visibility {
     return out;
   }
 
-  private static rendered(el: Element): boolean {
+  static #rendered(el: Element): boolean {
     const check = (el as Element & { checkVisibility?: CheckVisibility }).checkVisibility;
     return typeof check === 'function' ? check.call(el, { checkVisibilityCSS: true, visibilityProperty: true }) : true;
   }
@@ -186,13 +190,13 @@ export class Visibility {
   visible(node: Node): boolean {
     const el = node.nodeType === ELEMENT ? (node as Element) : parentOf(node);
     if (!el || !el.isConnected || this.excluded(el)) return false;
-    return !this.css || Visibility.rendered(el);
+    return !this.#css || Visibility.#rendered(el);
   }
 
   /** The same for an input whose value is the mention (the input itself is not held against it). */
   visibleInput(input: Element): boolean {
     if (!input.isConnected || hiddenByAttributes(input) || this.excluded(parentOf(input))) return false;
-    return Visibility.rendered(input);
+    return Visibility.#rendered(input);
   }
 }
 
@@ -262,17 +266,20 @@ export class Collector {
   scanned = 0;
   capped = false;
   /** Units taken, with their addresses. */
-  private readonly claimed = new Map<Node, string | Set<string>>();
+  readonly #claimed = new Map<Node, string | Set<string>>();
   /** Ancestors (up to NEAR_LEVELS) of units taken, with the addresses below them. */
-  private readonly near = new Map<Node, string | Set<string>>();
+  readonly #near = new Map<Node, string | Set<string>>();
   /**
    * @param wanted  when given, a place none of whose addresses it accepts is only counted, and
    *                costs no visibility check (see `candidates`)
    */
-  constructor(
-    private readonly limit: number,
-    private readonly wanted?: (email: string) => boolean,
-  ) {}
+  readonly #limit: number;
+  readonly #wanted?: (email: string) => boolean;
+
+  constructor(limit: number, wanted?: (email: string) => boolean) {
+    this.#limit = limit;
+    this.#wanted = wanted;
+  }
 
   /**
    * Counts the addresses found at one place; false when none of them is wanted, so the finder
@@ -281,7 +288,7 @@ export class Collector {
   candidates(emails: readonly string[] | string): boolean {
     const list = typeof emails === 'string' ? [emails] : emails;
     this.scanned += list.length;
-    const wanted = this.wanted;
+    const wanted = this.#wanted;
     if (!wanted) return true;
     for (let i = 0; i < list.length; i++) if (wanted(list[i])) return true;
     return false;
@@ -291,13 +298,13 @@ export class Collector {
     return this.capped;
   }
 
-  private static has(map: Map<Node, string | Set<string>>, node: Node | null, email: string): boolean {
+  static #has(map: Map<Node, string | Set<string>>, node: Node | null, email: string): boolean {
     if (node === null) return false;
     const v = map.get(node);
     return v !== undefined && (typeof v === 'string' ? v === email : v.has(email));
   }
 
-  private static mark(map: Map<Node, string | Set<string>>, node: Node, email: string): void {
+  static #mark(map: Map<Node, string | Set<string>>, node: Node, email: string): void {
     const v = map.get(node);
     if (v === undefined) map.set(node, email);
     else if (typeof v === 'string') {
@@ -307,10 +314,11 @@ export class Collector {
 
   /** Whether `email` was already taken at `unit`, around it, inside it or beside it. */
   isDuplicate(email: string, unit: Node): boolean {
-    const { claimed, near } = this;
+    const claimed = this.#claimed;
+    const near = this.#near;
     let cur: Node | null = unit;
-    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) if (Collector.has(claimed, cur, email)) return true;
-    if (Collector.has(near, unit, email)) return true;
+    for (let i = 0; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) if (Collector.#has(claimed, cur, email)) return true;
+    if (Collector.#has(near, unit, email)) return true;
     // Beside: look through wrappers that hold nothing else, then at the two nearest siblings each way.
     let s: Node = unit;
     for (let i = 0; i < NEAR_LEVELS; i++) {
@@ -323,7 +331,7 @@ export class Collector {
     for (let dir = 0; dir < 2; dir++) {
       let sib = sibling(s, dir === 1);
       for (let i = 0; sib && i < 2; i++, sib = sibling(sib, dir === 1)) {
-        if (Collector.has(claimed, sib, email) || Collector.has(near, sib, email)) return true;
+        if (Collector.#has(claimed, sib, email) || Collector.#has(near, sib, email)) return true;
       }
     }
     return false;
@@ -338,16 +346,16 @@ export class Collector {
     if (this.capped) return false;
     const u = unit ?? anchor;
     if (this.isDuplicate(email, u)) return true;
-    if (this.mentions.length >= this.limit) {
+    if (this.mentions.length >= this.#limit) {
       this.capped = true;
       return false;
     }
     const m: Mention = { email, name: name && name.trim() ? name.replace(/\s+/g, ' ').trim() : null, anchor };
     if (textRange) m.textRange = textRange;
     this.mentions.push(m);
-    Collector.mark(this.claimed, u, email);
+    Collector.#mark(this.#claimed, u, email);
     let cur = parentOf(u);
-    for (let i = 1; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) Collector.mark(this.near, cur, email);
+    for (let i = 1; cur && i <= NEAR_LEVELS; i++, cur = parentOf(cur)) Collector.#mark(this.#near, cur, email);
     return true;
   }
 

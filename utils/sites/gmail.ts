@@ -20,16 +20,17 @@ export const GMAIL_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'g
 
 /** Every selector the Gmail adapter relies on. */
 export const GMAIL_SELECTORS = {
-  /** People: thread list senders (`span.zF` / `span.yP`), thread senders (`span.gD`), recipients (`span.g2`), old compose chips (`span.vN`). */
+  /**
+   * People: thread list senders (`span.zF` / `span.yP`), thread senders (`span.gD`), recipients
+   * (`span.g2`), old compose chips (`span.vN`). Spans only, so avatars (`img.ajn` with `jid` /
+   * `data-hovercard-id`) never count; the address written again beside a sender (`span.go`)
+   * and the rep (`name="me"`) are ruled out by `hidden` below.
+   */
   person: 'span[email], span[data-hovercard-id]',
   /** The rep: `<span email="…" name="me">me</span>`. */
   me: '[name="me"]',
   /** Hidden accessibility copy of a thread list row's senders. */
   accessibilityCopy: 'afn',
-  /** The address written again as text beside a sender (`<ann@acme.io>`). */
-  addressBeside: 'span.go',
-  /** Avatars carrying the address in `jid` / `data-hovercard-id`. */
-  avatar: 'img.ajn, img[jid], img[data-hovercard-id]',
   /** A collapsed message (or the collapsed "older messages" bar) of a long thread. */
   collapsed: '.kv, .kQ, .kx',
   /** Parts of a message a collapsed message does not show: recipients and body. */
