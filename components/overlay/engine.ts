@@ -110,7 +110,6 @@ export class OverlayEngine {
   readonly known = new Map<string, LeadSummary | null>();
   /** anchor → address → badge (one text node may hold two addresses). */
   readonly #badges = new Map<Node, Map<string, BadgeRecord>>();
-  #badgeTotal = 0;
   /** Elements watched for coming near the viewport → the records waiting on them. */
   readonly #near = new Map<Element, { records: BadgeRecord[]; stop: () => void }>();
   #observer: MutationObserver | null = null;
@@ -154,7 +153,6 @@ export class OverlayEngine {
     for (const w of this.#near.values()) w.stop();
     this.#near.clear();
     this.#badges.clear();
-    this.#badgeTotal = 0;
   }
 
   /**
@@ -195,7 +193,7 @@ export class OverlayEngine {
 
   /** Visible mentions of known leads on the page (with a badge, or waiting to come near the viewport). */
   badgeCount(): number {
-    return this.#badgeTotal;
+    return [...this.#records()].length;
   }
 
   *#records(): Generator<BadgeRecord> {
@@ -222,7 +220,8 @@ export class OverlayEngine {
   }
 
   #enqueue(records: MutationRecord[]): void {
-    if (this.#stopped) return;
+    // A rescan is on its way (the page navigates): it covers whatever changes until then.
+    if (this.#stopped || this.#rescanning) return;
     if (this.#deps.digest?.() && this.#queue.length === 0 && !this.#flushScheduled && smallAddition(records)) {
       this.#handleNow(records);
       return;
@@ -359,7 +358,6 @@ export class OverlayEngine {
     if (byEmail?.get(rec.email) === rec) {
       byEmail.delete(rec.email);
       if (byEmail.size === 0) this.#badges.delete(rec.anchor);
-      this.#badgeTotal--;
     }
     this.#dropBadge(rec);
   }
@@ -476,7 +474,6 @@ export class OverlayEngine {
     let byEmail = this.#badges.get(m.anchor);
     if (!byEmail) this.#badges.set(m.anchor, (byEmail = new Map()));
     byEmail.set(m.email, rec);
-    this.#badgeTotal++;
     return rec;
   }
 
@@ -537,8 +534,7 @@ export class OverlayEngine {
         if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
         this.#dropBadge(rec);
         byEmail.delete(email);
-        this.#badgeTotal--;
-        removed++;
+          removed++;
       }
       if (byEmail.size === 0) this.#badges.delete(anchor);
     }

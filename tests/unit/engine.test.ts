@@ -291,9 +291,12 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(lookup.mock.calls.length).toBe(calls);
   });
 
-  it('rescans after a navigation once, in idle time, after the page rebuilt its view (not inside the page\'s own task)', async () => {
+  it.each([
+    ['without', undefined],
+    ['with', { has: () => true }],
+  ])('rescans after a navigation once, in idle time, after the page rebuilt its view (not inside the page\'s own task), %s a digest', async (_, digest) => {
     document.body.innerHTML = `<main id="view"><p><a href="mailto:ann@acme.io">Ann</a></p></main>`;
-    const { engine: e } = makeEngine();
+    const { engine: e } = makeEngine({ digest });
     const scanned: string[] = [];
     const scan = generic.scan.bind(generic);
     const spy = vi.spyOn(generic, 'scan').mockImplementation((root, doc, opts) => {
