@@ -105,19 +105,19 @@ export function makeBadge(doc: Document, lead: LeadSummary, opts: { pending?: bo
     button,
     remove() {
       host.remove();
-      set.delete(button);
+      // The lead's entry goes with its last badge (a second removal finds nothing to delete).
+      if (set.delete(button) && !set.size) buttons.delete(lead.email);
     },
   };
 }
 
-/** The badge (its button) an event happened in, from the event's composed path. */
-function badgeOf(e: Event): HTMLButtonElement | null {
-  const path = e.composedPath();
-  for (let i = 0; i < path.length; i++) {
-    const n = path[i] as Element;
+/** The badge an event happened in (its button and lead address), from the event's composed path. */
+function badgeOf(e: Event): [HTMLButtonElement, string] | null {
+  for (const n of e.composedPath() as Element[]) {
     if (n.localName === BADGE_TAG && n.shadowRoot) {
+      const email = n.getAttribute('data-unison-email') ?? '';
       const b = n.shadowRoot.querySelector('button');
-      return b && buttons.get(n.getAttribute('data-unison-email') ?? '')?.has(b) ? b : null;
+      return b && buttons.get(email)?.has(b) ? [b, email] : null;
     }
   }
   return null;
@@ -130,11 +130,11 @@ function badgeOf(e: Event): HTMLButtonElement | null {
  */
 export function installBadgeEvents(win: Window, onOpen: (email: string, opener: HTMLElement) => void): () => void {
   const onEvent = (e: Event) => {
-    const button = badgeOf(e);
-    if (!button) return;
+    const hit = badgeOf(e);
+    if (!hit) return;
+    const [button, email] = hit;
     // The page's own listeners, even those on the window, never see it.
     e.stopImmediatePropagation();
-    const email = (button.getRootNode() as ShadowRoot).host.getAttribute('data-unison-email') ?? '';
     if (e.type === 'click') {
       e.preventDefault();
       onOpen(email, button);

@@ -115,6 +115,14 @@ describe('the badge', () => {
     setLead({ ...ann, answers: good });
     expect(one.button.querySelector('.mark')).toBeNull();
     expect(two.button.querySelector('.mark')).not.toBeNull();
+
+    // Every badge of a lead gone (one of them removed twice): a new one is still painted.
+    two.remove();
+    one.remove();
+    const again = rowWithBadge({ ...ann, answers: {} }).badge;
+    one.remove();
+    setLead({ ...ann, answers: good });
+    expect(again.button.querySelector('.mark')).not.toBeNull();
   });
 
   it('names a lead without a name by address, and can start pending and dark', () => {
