@@ -20,6 +20,7 @@ import { blockExternalNetwork, routeHtml } from '../tests/e2e/lib/routes.mjs';
 import { chromiumArgs, makeProfileDir, removeProfileDir, requireChromium } from '../scripts/lib/chromium.mjs';
 import { bundle } from './lib/esbuild.mjs';
 import { BENCH } from './lib/paths.mjs';
+import { PROFILE_INTERVAL_US, ownScript, ownScriptTime } from './lib/profile.mjs';
 import { summarize } from './lib/stats.mjs';
 
 export const VARIANTS = ['plain', 'unison', 'naive', 'linkify'];
@@ -78,7 +79,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function metrics(cdp) {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   const m = Object.fromEntries(list.map((x) => [x.name, x.value]));
-  return { task: m.TaskDuration * 1000, script: m.ScriptDuration * 1000, layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000, heap: m.JSHeapUsedSize, nodes: m.Nodes };
+  return { task: m.TaskDuration * 1000, layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000, heap: m.JSHeapUsedSize, nodes: m.Nodes };
+}
+
+async function startProfile(cdp, on) {
+  if (on) await cdp.send('Profiler.start');
+}
+
+async function stopProfile(cdp, variant, on) {
+  if (!on) return null;
+  const { profile } = await cdp.send('Profiler.stop');
+  return ownScriptTime(profile, ownScript(variant));
 }
 
 function counterFor(variant) {
@@ -121,10 +132,13 @@ async function heapAfterGc(cdp) {
 }
 
 /**
- * One page, one variant, all three phases.
- * @returns {Promise<object>} per phase: task, script, layout (ms), long tasks, count; heap (bytes)
+ * One page, one variant, every phase.
+ * @param profile  a profiled run: only its `script` figures count (the profiler slows the
+ *                 page's JavaScript down, so the timed runs are the ones without it)
+ * @returns {Promise<object>} per phase: task, script (null unless profiled), layout (ms), long
+ *                            tasks, count; heap (bytes)
  */
-export async function measureOnce(context, fixture, variant, { scripts, settleOpts, known }) {
+export async function measureOnce(context, fixture, variant, { scripts, settleOpts, known, profile = false }) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -135,9 +149,15 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
     // Thread ticks: CPU time of the main thread, so time the (shared) machine gave to other
     // processes is not counted as the page's.
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+    }
+    await startProfile(cdp, profile);
     await page.goto(fixture.url, { waitUntil: 'load', timeout: 60_000 });
     const s0 = await settle(page, variant, settleOpts.initial);
     const m0 = await metrics(cdp);
+    const script0 = await stopProfile(cdp, variant, profile);
     const timing = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, now: performance.now(), long: window.__benchLong };
@@ -145,7 +165,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
     const out = {
       initial: {
         task: m0.task,
-        script: m0.script,
+        script: script0,
         layout: m0.layout,
         count: s0.count,
         settledMs: s0.lastChangeMs,
@@ -168,15 +188,17 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
       ['burst', () => window.__bench.burst()],
       ['navigate', () => window.__bench.navigate()],
     ]) {
+      await startProfile(cdp, profile);
       const before = await metrics(cdp);
       const t0 = await page.evaluate(() => performance.now());
       await page.evaluate(action);
       const s = await settle(page, variant, settleOpts.later);
       const after = await metrics(cdp);
+      const script = await stopProfile(cdp, variant, profile);
       const t1 = await page.evaluate(() => ({ now: performance.now(), long: window.__benchLong }));
       out[phase] = {
         task: after.task - before.task,
-        script: after.script - before.script,
+        script,
         layout: after.layout - before.layout,
         count: s.count,
         settledMs: s.lastChangeMs,
@@ -195,31 +217,40 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
 
 /**
  * Runs every page × variant `runs` times, interleaved (one round = every variant once per page,
- * in a rotating order), so slow drifts of a shared machine hit all variants alike.
+ * in a rotating order), so slow drifts of a shared machine hit all variants alike. Then
+ * `profileRuns` more rounds of the scanners with a CPU profile, for their own script time.
  */
-export async function measurePageCost({ pages, runs, contexts, scripts, settleOpts, known, log = console.log }) {
+export async function measurePageCost({ pages, runs, profileRuns = runs, contexts, scripts, settleOpts, known, log = console.log }) {
   const raw = {};
-  for (const id of Object.keys(pages)) raw[id] = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  for (let r = 0; r < runs; r++) {
+  const profiled = {};
+  for (const id of Object.keys(pages)) {
+    raw[id] = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+    profiled[id] = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  }
+  const total = runs + profileRuns;
+  for (let r = 0; r < total; r++) {
+    const profile = r >= runs;
     for (const [id, fixture] of Object.entries(pages)) {
-      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]).filter((v) => !profile || v !== 'plain');
       for (const v of order) {
         const ctx = v === 'unison' ? contexts.extension : contexts.plain;
-        const res = await measureOnce(ctx, fixture, v, { scripts, settleOpts, known });
-        raw[id][v].push(res);
+        const res = await measureOnce(ctx, fixture, v, { scripts, settleOpts, known, profile });
+        (profile ? profiled : raw)[id][v].push(res);
+        const fig = (x) => (profile ? `script ${x.script.toFixed(1)} ms` : `${x.task.toFixed(1)} ms`);
         log(
-          `  page ${id} run ${r + 1}/${runs} ${v.padEnd(7)} initial ${res.initial.task.toFixed(0)} ms (count ${res.initial.count}), ` +
-            `row ${res.row.task.toFixed(1)} ms (${res.row.count}), burst ${res.burst.task.toFixed(1)} ms (${res.burst.count}), navigate ${res.navigate.task.toFixed(1)} ms (${res.navigate.count}), heap ${(res.heap / 1024 / 1024).toFixed(1)} MB` +
+          `  page ${id} ${profile ? `profiled run ${r - runs + 1}/${profileRuns}` : `run ${r + 1}/${runs}`} ${v.padEnd(7)} initial ${fig(res.initial)} (count ${res.initial.count}), ` +
+            `row ${fig(res.row)} (${res.row.count}), burst ${fig(res.burst)} (${res.burst.count}), navigate ${fig(res.navigate)} (${res.navigate.count})` +
+            (profile ? '' : `, heap ${(res.heap / 1024 / 1024).toFixed(1)} MB`) +
             (res.errors.length ? `, page errors: ${res.errors.slice(0, 2).join(' | ')}` : ''),
         );
       }
     }
   }
-  return { raw, summary: summarizePageCost(raw) };
+  return { raw, profiled, summary: summarizePageCost(raw, profiled) };
 }
 
 /** Medians and spreads per page, variant and phase, and the paired extra cost of each scanner. */
-export function summarizePageCost(raw) {
+export function summarizePageCost(raw, profiled = {}) {
   const out = {};
   for (const [id, byVariant] of Object.entries(raw)) {
     const plain = byVariant.plain;
@@ -231,7 +262,8 @@ export function summarizePageCost(raw) {
       for (const ph of PHASES) {
         vs[ph] = {
           task: summarize(runs.map((x) => x[ph].task)),
-          script: summarize(runs.map((x) => x[ph].script)),
+          // The scanner's own script time, from the profiled runs (none for the plain page).
+          script: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].script)),
           layout: summarize(runs.map((x) => x[ph].layout)),
           count: summarize(runs.map((x) => x[ph].count)),
           settledMs: summarize(runs.map((x) => x[ph].settledMs)),
@@ -252,7 +284,7 @@ export function summarizePageCost(raw) {
       for (const ph of PHASES) {
         const n = Math.min(runs.length, plain.length);
         const d = (key) => summarize(Array.from({ length: n }, (_, i) => runs[i][ph][key] - plain[i][ph][key]));
-        extra[ph] = { task: d('task'), script: d('script'), longCount: summarize(Array.from({ length: n }, (_, i) => runs[i][ph].long.count - plain[i][ph].long.count)) };
+        extra[ph] = { task: d('task'), longCount: summarize(Array.from({ length: n }, (_, i) => runs[i][ph].long.count - plain[i][ph].long.count)) };
       }
       extra.heap = summarize(Array.from({ length: Math.min(runs.length, plain.length) }, (_, i) => runs[i].heap - plain[i].heap));
       page.extra[v] = extra;

@@ -19,10 +19,15 @@ export function goals(results) {
     const p = results.pageCost?.summary?.[id];
     const u = p?.extra?.unison;
     if (!u) continue;
-    add(`${PAGE_LABEL[id]}: first scan and badges ≤ 50 ms main-thread`, `${fmt(u.initial.task.median)} ms`, u.initial.task.median <= 50);
+    const firstScript = p.variants.unison.initial.script.median;
+    add(
+      `${PAGE_LABEL[id]}: first scan and badges ≤ 50 ms main-thread`,
+      `adds ${fmt(u.initial.task.median)} ms, of which script ${fmt(firstScript)} ms`,
+      u.initial.task.median <= 50 && (firstScript ?? 0) <= 50,
+    );
     // Every later batch counts: the common one (a row arrives) and the 50 rows added at once. The
-    // content script's own script time is a floor under what it adds (the plain page runs none),
-    // so a batch passes only when both are within the goal.
+    // content script's own script time (profiled rounds) is a floor under what it adds, so a
+    // batch passes only when both are within the goal.
     for (const [ph, what] of [['row', 'one new row'], ['burst', '50 rows at once']]) {
       const adds = u[ph].task.median;
       const script = p.variants.unison[ph].script.median;
@@ -60,7 +65,7 @@ export function toMarkdown(results) {
   lines.push('');
   lines.push(
     `Run ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu} (${m.cores} cores, ${m.memoryGb} GB; load average ${m.loadAtStart} at the start, ${m.loadAtEnd ?? '?'} at the end), ${m.chromium ?? 'Chromium ?'}, Node ${m.node}. ` +
-      `Page cost: ${results.pageCost?.runs ?? 0} rounds (median, with min–max); main-thread time is CPU time of the page's main thread. See docs/benchmarks.md for what each number means.`,
+      `Page cost: ${results.pageCost?.runs ?? 0} rounds (median, with min–max), and ${results.pageCost?.profileRuns ?? 0} more with a CPU profile for the script time; main-thread time is CPU time of the page's main thread. See docs/benchmarks.md for what each number means.`,
   );
   lines.push('');
 
@@ -108,7 +113,7 @@ export function toMarkdown(results) {
   if (pc) {
     lines.push('## Page cost in detail');
     lines.push('');
-    lines.push('Main-thread, script and style + layout time in ms (CPU time of the page\'s main thread), long tasks over 50 ms, badges or markers on the page, per phase. "Adds" is paired: each round\'s run minus the plain run of the same round.');
+    lines.push('Main-thread, script and style + layout time in ms (CPU time of the page\'s main thread), long tasks over 50 ms, badges or markers on the page, per phase. "Adds" is paired: each round\'s run minus the plain run of the same round. "Script" is the scanner\'s own JavaScript and the DOM calls it makes, wherever it runs (tasks, callbacks, promise jobs), from the profiled rounds.');
     lines.push('');
     for (const [id, p] of Object.entries(pc)) {
       lines.push(`### ${PAGE_LABEL[id] ?? id}`);

@@ -6,7 +6,8 @@
 //   node bench/run.mjs --quick    one small run of each measurement (what `npm test` runs): checks
 //                                 that every measurement still works, never fails on a number;
 //                                 writes bench/.tmp/quick-results.json and quick-RESULTS.md
-//   --runs N                      rounds of the page-cost and store measurements (default 5)
+//   --runs N                      rounds of the page-cost and store measurements (default 5), and
+//                                 up to 3 more profiled page-cost rounds for script time
 //   --only bundle,page,store      a subset
 //   --no-build                    reuse the extension already built in .output-bench
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ const argValue = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const runs = Number(argValue('--runs') ?? (quick ? 1 : 5));
+// Rounds with a CPU profile, for the scanners' own script time (not timed: the profiler slows scripts).
+const profileRuns = Math.min(runs, 3);
 const only = argValue('--only') ? new Set(argValue('--only').split(',')) : null;
 const wants = (part) => !only || only.has(part);
 
@@ -117,10 +120,10 @@ if (wants('page')) {
       const known = knownEmails();
       if (plan.warmup) {
         log('  warm-up round (not counted)');
-        await measurePageCost({ pages: fixtures.pages, runs: 1, contexts, scripts, settleOpts: plan.settle, known, log: () => undefined });
+        await measurePageCost({ pages: fixtures.pages, runs: 1, profileRuns: 0, contexts, scripts, settleOpts: plan.settle, known, log: () => undefined });
       }
-      const pc = await measurePageCost({ pages: fixtures.pages, runs, contexts, scripts, settleOpts: plan.settle, known, log });
-      results.pageCost = { runs, pages: Object.fromEntries(Object.entries(fixtures.pages).map(([id, p]) => [id, { url: p.url, bytes: p.bytes, size: p.size }])), summary: pc.summary };
+      const pc = await measurePageCost({ pages: fixtures.pages, runs, profileRuns, contexts, scripts, settleOpts: plan.settle, known, log });
+      results.pageCost = { runs, profileRuns, pages: Object.fromEntries(Object.entries(fixtures.pages).map(([id, p]) => [id, { url: p.url, bytes: p.bytes, size: p.size }])), summary: pc.summary };
       for (const [id, p] of Object.entries(pc.summary)) {
         const u = p.variants.unison;
         if (!u || !(u.initial.count.median > 0)) failures.push(`page cost on ${id}: no badge appeared`);
