@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { BUILTIN_MATCHES, customDomainMatches, normaliseDomain } from './utils/sites/hosts';
@@ -25,6 +26,11 @@ export default defineConfig({
   outDir: process.env.UNISON_OUT_DIR || '.output',
   vite: () => ({
     plugins: [preact()],
+    resolve: {
+      // `autoMount` of WXT's shadow-root UI is never used: its element watcher stays out of the
+      // content script (about 2 KB gzipped). See utils/no-auto-mount.ts.
+      alias: [{ find: /^@1natsu\/wait-element$/, replacement: fileURLToPath(new URL('./utils/no-auto-mount.ts', import.meta.url)) }],
+    },
     build: {
       target: 'es2022',
       // Terser packs the content script (which every host page loads) a few per cent tighter than esbuild.
