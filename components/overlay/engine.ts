@@ -8,7 +8,7 @@
  * thousands of addresses stays responsive (and the scan is capped, see `limit`).
  */
 import type { LeadSummary } from '@/utils/protocol';
-import type { Mention, SiteAdapter } from '@/utils/sites/types';
+import type { Mention, ScanResume, SiteAdapter } from '@/utils/sites/types';
 
 /**
  * Most mentions Unison looks at in one pass (the first scan, a navigation, one mutation batch);
@@ -36,9 +36,7 @@ export const EAGER_BADGES = 50;
  * second layout of the page for them. Larger ones wait for idle time.
  */
 export const SYNC_BATCH_NODES = 2000;
-/** Subtrees of more elements than this are scanned in parts (see `process`). */
-export const SPLIT_ELEMENTS = 1000;
-/** About how long one slice of a scan in parts runs before Unison yields to the page. */
+/** About how long one slice of a scan runs before Unison yields to the page. */
 export const SCAN_SLICE_MS = 12;
 
 export interface BadgeHandle {
@@ -364,14 +362,15 @@ export class OverlayEngine {
 
   /**
    * The visible mentions under `roots` not badged yet (the adapter's scan, capped). With `slice`,
-   * stops between roots once `slice.until` has passed and leaves the rest in `slice.rest`.
+   * stops once `slice.until` has passed (between roots, or inside one, which the next slice
+   * resumes) and leaves what is left in `slice.rest`.
    */
   #scan(
     roots: Iterable<ParentNode | Node>,
     prune: boolean,
     recheckWithin: Node[] | 'all',
     noStyle = false,
-    slice?: { until: number; seen: number; rest: Node[] },
+    slice?: { until: number; seen: number; rest: Node[]; resume?: ScanResume },
   ): Mention[] {
     const { adapter, doc } = this.#deps;
     const all: Array<ParentNode | Node> = [...roots];
@@ -386,13 +385,22 @@ export class OverlayEngine {
         break;
       }
       const root = all[i];
-      if (!root.isConnected) continue;
+      if (!root.isConnected) {
+        // A root left between two slices: what its scan kept is no use to the next one.
+        if (slice) slice.resume = undefined;
+        continue;
+      }
       const remaining = this.limit - seen;
       if (remaining <= 0) {
         this.capped = true;
         break;
       }
-      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.#wanted, noStyle, memo });
+      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.#wanted, noStyle, memo, until: slice?.until, resume: slice && (slice.resume ??= {}) });
+      if (res.unfinished) {
+        slice!.rest = all.slice(i);
+        break;
+      }
+      if (slice) slice.resume = undefined;
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       for (const m of res.mentions) {
@@ -413,13 +421,12 @@ export class OverlayEngine {
   };
 
   /**
-   * Scans `roots` and badges what it finds. Big subtrees (a whole page, a rebuilt list view) are
-   * scanned in parts, a slice of about `SCAN_SLICE_MS` at a time, yielding to the page between
-   * slices, so that no task of Unison's grows long.
+   * Scans `roots` and badges what it finds. A big scan (a whole page, a rebuilt list view) runs in
+   * slices of about `SCAN_SLICE_MS`, yielding to the page between them, so that no task of
+   * Unison's grows long.
    */
   async #process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
-    const slice = { until: 0, seen: 0, rest: [] as Node[] };
-    for (const r of roots) splitLarge(r, slice.rest);
+    const slice: { until: number; seen: number; rest: Node[]; resume?: ScanResume } = { until: 0, seen: 0, rest: [...roots] };
     const mentions: Mention[] = [];
     for (let first = true; first || slice.rest.length > 0; first = false) {
       if (!first) await (this.#deps.yieldToPage ?? defaultYield)();
@@ -566,26 +573,6 @@ function smallAddition(records: MutationRecord[]): boolean {
     }
   }
   return true;
-}
-
-/**
- * A subtree of more than `SPLIT_ELEMENTS` elements goes into `out` as its children instead (and
- * so on down), to be scanned in slices. Left whole: custom elements and shadow hosts (their shadow
- * roots are found from them), and elements holding an address in their own text.
- */
-function splitLarge(node: Node, out: Node[]): void {
-  const el = (node.nodeType === 9 ? (node as Document).body : node) as Element | null;
-  if (
-    el?.nodeType !== 1 ||
-    el.localName.includes('-') ||
-    el.shadowRoot ||
-    el.getElementsByTagName('*').length <= SPLIT_ELEMENTS ||
-    [...el.childNodes].some((c) => c.nodeType === 3 && (c as Text).data.includes('@'))
-  ) {
-    out.push(node);
-    return;
-  }
-  for (const c of el.children) splitLarge(c, out);
 }
 
 /** Drops roots contained in another root of the set. */

@@ -4,7 +4,7 @@
  * mutations, batched lookups, and the cap for huge pages.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EAGER_BADGES, OverlayEngine, SPLIT_ELEMENTS, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
+import { EAGER_BADGES, OverlayEngine, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
@@ -327,7 +327,7 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     }
   });
 
-  it(`scans a page of more than ${SPLIT_ELEMENTS} elements in slices, yielding to the page between them, with one badge per mention and the cap kept`, async () => {
+  it('scans a big page in slices, yielding to the page between them, with one badge per mention and the cap kept', async () => {
     const rows = 1200;
     document.body.innerHTML = `<main>${Array.from({ length: rows }, (_, i) => `<p><span>Row ${i}</span> <a href="mailto:${i % 2 ? 'ann@acme.io' : 'raj.patel@globex.com'}">Contact</a></p>`).join('')}</main>`;
     // A clock that moves on at every reading: each slice ends after a few rows.
@@ -353,6 +353,37 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     } finally {
       clock.mockRestore();
     }
+  });
+
+  it('starts the next root afresh when the root a slice stopped in has left the page', async () => {
+    document.body.innerHTML = `<div id="list"></div>`;
+    let removeFirst = () => undefined as void;
+    const { engine: e, created } = makeEngine({ yieldToPage: async () => removeFirst() });
+    await e.start();
+    await e.idle();
+    // Two roots in one batch: a long one, then one with a single contact.
+    const list = document.getElementById('list')!;
+    const a = document.createElement('section');
+    a.innerHTML = Array.from({ length: 40 }, (_, i) => `<p><a href="mailto:${i % 2 ? 'ann@acme.io' : 'raj.patel@globex.com'}">Contact</a></p>`).join('');
+    const b = document.createElement('aside');
+    b.innerHTML = `<p><a href="mailto:raj.patel@globex.com">Raj</a></p>`;
+    list.append(a, b);
+    // The first slice stops inside the long root; the page then takes it away.
+    removeFirst = () => {
+      a.remove();
+      removeFirst = () => undefined;
+    };
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 5));
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      await e.idle();
+    } finally {
+      clock.mockRestore();
+    }
+    expect(a.isConnected).toBe(false);
+    expect(created.some((m) => b.contains(m.anchor))).toBe(true);
+    expect(b.querySelectorAll('unison-badge')).toHaveLength(1);
   });
 
   it('is not woken again by the badges it inserts itself, and still sees what the page changes', async () => {

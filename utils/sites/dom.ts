@@ -275,10 +275,40 @@ export class Collector {
    */
   readonly #limit: number;
   readonly #wanted?: (email: string) => boolean;
+  /** The slice's deadline (0: none), and the places looked at, for a scan in slices. */
+  #until = 0;
+  #seen: WeakMap<Node, number> | null = null;
+  /** Places looked at in this slice: each slice looks at one at least, whatever the clock says. */
+  #done = 0;
+  unfinished = false;
+  /** For `findText`: where each text walk stopped at a deadline (null: walked to its end). */
+  readonly textAt = new Map<Node, Node | null>();
 
   constructor(limit: number, wanted?: (email: string) => boolean) {
     this.#limit = limit;
     this.#wanted = wanted;
+  }
+
+  /** Starts a slice that ends at `performance.now()` `until` (0: no deadline). */
+  slice(until: number): void {
+    this.#until = until;
+    this.#done = 0;
+    this.unfinished = false;
+    if (until) this.#seen ??= new WeakMap();
+  }
+
+  /**
+   * False for a place an earlier slice of this scan already looked at with the same finder
+   * (`finder`: one bit per finder), which then skips it.
+   */
+  fresh(node: Node, finder: number): boolean {
+    const seen = this.#seen;
+    if (!seen) return true;
+    const bits = seen.get(node) ?? 0;
+    if (bits & finder) return false;
+    seen.set(node, bits | finder);
+    this.#done++;
+    return true;
   }
 
   /**
@@ -294,8 +324,11 @@ export class Collector {
     return false;
   }
 
+  /** Capped, or past the slice's deadline: the finders stop (between places). */
   get full(): boolean {
-    return this.capped;
+    if (this.capped) return true;
+    if (this.#until && this.#done && performance.now() > this.#until) this.unfinished = true;
+    return this.unfinished;
   }
 
   static #has(map: Map<Node, string | Set<string>>, node: Node | null, email: string): boolean {
@@ -360,7 +393,7 @@ export class Collector {
   }
 
   result(): ScanResult {
-    return { mentions: this.mentions, scanned: this.scanned, capped: this.capped };
+    return { mentions: this.mentions, scanned: this.scanned, capped: this.capped, unfinished: this.unfinished };
   }
 }
 
@@ -383,7 +416,8 @@ export function anchorFor(el: Element): Element {
 }
 
 // ---------------------------------------------------------------------------
-// Generic finders. Each one adds what it finds to the collector and stops when it is full.
+// Generic finders. Each one adds what it finds to the collector and stops when it is full. Their
+// bits for `Collector.fresh`: 1 mailto, 2 labelled, 4 inputs, 8 text; site finders use 16 and up.
 
 export interface FindContext {
   c: Collector;
@@ -400,6 +434,7 @@ export interface FindContext {
 export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
   for (const a of queryRoots(ctx.roots, selector)) {
     if (ctx.c.full) return;
+    if (!ctx.c.fresh(a, 1)) continue;
     const emails = mailtoAddresses(a.getAttribute('href'));
     if (!emails.length) continue;
     if (!ctx.c.candidates(emails) || !ctx.vis.visible(a)) continue;
@@ -421,7 +456,7 @@ function isContainer(el: Element): boolean {
 export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-label*="@"]'): void {
   for (const el of queryRoots(ctx.roots, selector)) {
     if (ctx.c.full) return;
-    if (el.matches(AVATAR) || isContainer(el)) continue;
+    if (!ctx.c.fresh(el, 2) || el.matches(AVATAR) || isContainer(el)) continue;
     let parsed: { email: string; name: string | null } | null = null;
     for (const attr of ['title', 'aria-label']) {
       const v = el.getAttribute(attr);
@@ -445,6 +480,7 @@ export function findInputs(ctx: FindContext, selector = 'input[type="email" i]')
   const active = ctx.doc.activeElement;
   for (const input of queryRoots(ctx.roots, selector) as HTMLInputElement[]) {
     if (ctx.c.full) return;
+    if (!ctx.c.fresh(input, 4)) continue;
     const email = normaliseEmail(input.value);
     if (!email) continue;
     if (!ctx.c.candidates(email) || input === active || !ctx.vis.visibleInput(input)) continue;
@@ -460,25 +496,36 @@ export function findInputs(ctx: FindContext, selector = 'input[type="email" i]')
  */
 export function findText(ctx: FindContext, within?: Element[]): void {
   const starts: Node[] = within ?? (ctx.roots as unknown as Node[]);
+  const c = ctx.c;
   for (const start of starts) {
     const walkRoot = start.nodeType === 9 ? ((start as Document).body ?? start) : start;
     const walker = ctx.doc.createTreeWalker(walkRoot, SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    // A scan in slices goes on where the walk stopped (from the start if that node left).
+    let at = c.textAt.get(walkRoot);
+    if (at === null) continue;
+    if (at && !(at.isConnected && walkRoot.contains(at))) at = undefined;
+    if (at) walker.currentNode = at;
+    for (let n = at ?? walker.nextNode(); n; n = walker.nextNode()) {
       const data = (n as Text).data;
       if (data.indexOf('@') < 0) continue;
+      if (c.full) {
+        if (!c.capped) c.textAt.set(walkRoot, n);
+        return;
+      }
+      if (!c.fresh(n, 8)) continue;
       const parent = parentOf(n);
       if (!parent) continue;
       const found = findEmails(data);
       if (!found.length) continue;
-      if (!ctx.c.candidates(found.map((m) => m.email)) || !ctx.vis.visible(n)) continue;
+      if (!c.candidates(found.map((m) => m.email)) || !ctx.vis.visible(n)) continue;
       const holder = parent.closest(INTERACTIVE) ?? (ctx.liftAnchor ? ctx.liftAnchor(parent) : null);
       for (const m of found) {
-        if (ctx.c.full) return;
         const name = (ctx.nameFor ? ctx.nameFor(parent, m.email) : null) ?? nameBefore(data, m.start);
-        const ok = holder ? ctx.c.add(m.email, name, holder) : ctx.c.add(m.email, name, n, n, [m.start, m.end]);
+        const ok = holder ? c.add(m.email, name, holder) : c.add(m.email, name, n, n, [m.start, m.end]);
         if (!ok) return;
       }
     }
+    c.textAt.set(walkRoot, null);
   }
 }
 
@@ -534,9 +581,13 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
     id: spec.id,
     watchedAttributes: spec.watchedAttributes,
     scan(root: ParentNode, doc: Document, opts?: ScanOptions): ScanResult {
-      const c = new Collector(limitOf(opts), opts?.wanted);
-      const vis = new Visibility(hidden, !opts?.noStyle, opts?.memo);
-      spec.find({ c, vis, doc, roots: rootsOf(root, spec.deep ?? false), root });
+      // A scan in slices keeps its collector (what it found and looked at) and its roots.
+      const resume = opts?.resume as { state?: [Collector, ParentNode[]] } | undefined;
+      const state = resume?.state ?? [new Collector(limitOf(opts), opts?.wanted), rootsOf(root, spec.deep ?? false)];
+      if (resume) resume.state = state;
+      const [c, roots] = state;
+      c.slice(opts?.until ?? 0);
+      spec.find({ c, vis: new Visibility(hidden, !opts?.noStyle, opts?.memo), doc, roots, root });
       return c.result();
     },
     ownEmails(doc: Document): string[] {

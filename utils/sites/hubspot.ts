@@ -57,6 +57,7 @@ function chickletCard(link: Element): { card: Element; email: string } | null {
 function findChicklets(ctx: FindContext): void {
   for (const link of queryRoots(ctx.roots, S.chickletLink)) {
     if (ctx.c.full) return;
+    if (!ctx.c.fresh(link, 16)) continue;
     const hit = chickletCard(link);
     if (!hit) continue;
     if (!ctx.c.candidates(hit.email) || !ctx.vis.visible(link)) continue;
@@ -70,6 +71,7 @@ function findProperties(ctx: FindContext): void {
   const name = recordName(ctx.doc);
   for (const prop of props) {
     if (ctx.c.full) return;
+    if (!ctx.c.fresh(prop, 32)) continue;
     const walker = ctx.doc.createTreeWalker(prop, 4);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const found = findEmails((n as Text).data);

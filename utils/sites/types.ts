@@ -26,6 +26,16 @@ export interface ScanResult {
   scanned: number;
   /** True when more visible mentions were found than `limit` allows: the rest were skipped. */
   capped: boolean;
+  /**
+   * True when the scan stopped at `ScanOptions.until`: call it again with the same `resume` to go
+   * on. Only the finished scan's `mentions` and `scanned` are complete.
+   */
+  unfinished?: boolean;
+}
+
+/** Where a scan stopped at its deadline (opaque: pass it back as it is). */
+export interface ScanResume {
+  state?: unknown;
 }
 
 export interface ScanOptions {
@@ -46,6 +56,13 @@ export interface ScanOptions {
    * valid only while the page does not change, so a new one per pass.
    */
   memo?: Map<Element, boolean>;
+  /**
+   * A `performance.now()` time past which the scan stops between two places (`unfinished`), so
+   * a big page is scanned in slices with the page given the main thread between them.
+   */
+  until?: number;
+  /** The same object for every slice of one scan: what the earlier slices looked at. */
+  resume?: ScanResume;
 }
 
 export interface SiteAdapter {

@@ -32,6 +32,7 @@ function findDetail(ctx: FindContext): void {
   const name = detailName(ctx.doc);
   for (const el of queryRoots(ctx.roots, S.detailEmail)) {
     if (ctx.c.full) return;
+    if (!ctx.c.fresh(el, 16)) continue;
     const email = emailOfElement(el, ['href']);
     if (!email) continue;
     if (!ctx.c.candidates(email) || !ctx.vis.visible(el)) continue;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adapterFor } from '@/utils/sites';
 import { EXPECTED, KNOWN_LEADS, el, knownCounts, loadFixture, otherCounts, type Loaded } from './load';
 
@@ -40,6 +40,34 @@ describe('every fixture page against expected.json', () => {
       }
       // Scanning twice gives the same result (adapters only read the page).
       expect(adapter!.scan(doc, doc).mentions.map((m) => m.email)).toEqual(result.mentions.map((m) => m.email));
+    });
+  }
+
+  for (const file of Object.keys(EXPECTED)) {
+    it(`${file}: a scan in slices, each ending after one place, finds what one scan finds`, () => {
+      page = loadFixture(file);
+      const { doc, url, expected } = page;
+      const adapter = adapterFor(url, expected.customDomains ?? [])!;
+      const whole = adapter.scan(doc, doc);
+      // A clock past every deadline: each slice looks at one place, then stops.
+      let t = 0;
+      const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 100));
+      try {
+        const resume = {};
+        let res = adapter.scan(doc, doc, { until: 1, resume });
+        let slices = 1;
+        while (res.unfinished) {
+          res = adapter.scan(doc, doc, { until: t + 1, resume });
+          slices++;
+          expect(slices).toBeLessThan(10_000);
+        }
+        const places = (r: typeof whole) => r.mentions.map((m) => [m.email, m.anchor, m.textRange?.join('-') ?? '']);
+        expect(places(res)).toEqual(places(whole));
+        expect(res.scanned).toBe(whole.scanned);
+        if (whole.mentions.length > 1) expect(slices).toBeGreaterThan(1);
+      } finally {
+        clock.mockRestore();
+      }
     });
   }
 });
