@@ -200,21 +200,28 @@ export class Visibility {
   }
 }
 
+/** Every element but the most common built-in ones (a custom element's name has a hyphen). */
+const NOT_BUILTIN =
+  ':not(div,span,a,td,tr,th,p,li,ul,ol,img,svg,path,g,use,button,input,label,i,b,strong,em,table,tbody,thead,section,header,footer,nav,main,h1,h2,h3,h4,br,form,script,style,slot,option)';
+
 /** The roots to query: `root` itself and every open shadow root below it (custom elements only, Unison's own UI left out). */
 export function rootsOf(root: ParentNode, deep: boolean): ParentNode[] {
   const roots: ParentNode[] = [root];
   if (!deep) return roots;
   const visit = (el: Element): void => {
-    const name = el.localName;
-    if (name.indexOf('-') < 0 || name.startsWith('unison-')) return;
     const sr = el.shadowRoot;
-    if (sr && sr.mode === 'open') roots.push(sr);
+    if (sr && sr.mode === 'open' && !el.localName.startsWith('unison-')) roots.push(sr);
   };
   for (let i = 0; i < roots.length; i++) {
     const r = roots[i];
-    if ((r as Node).nodeType === ELEMENT) visit(r as Element);
-    const all = r.querySelectorAll('*');
-    for (let j = 0, n = all.length; j < n; j++) visit(all[j]);
+    if ((r as Node).nodeType === ELEMENT && (r as Element).localName.includes('-')) visit(r as Element);
+    // Custom elements only (the usual built-in elements are left out by the selector engine, so
+    // the content script never touches them: in its own world each touch costs a wrapper).
+    const all = r.querySelectorAll(NOT_BUILTIN);
+    for (let j = 0, n = all.length; j < n; j++) {
+      const el = all[j];
+      if (el.localName.includes('-')) visit(el);
+    }
   }
   return roots;
 }
@@ -281,12 +288,21 @@ export class Collector {
   /** Places looked at in this slice: each slice looks at one at least, whatever the clock says. */
   #done = 0;
   unfinished = false;
+  /** The scan's queries: later slices go on through the same lists (additions come as mutations). */
+  readonly #queries = new Map<string, Element[]>();
   /** For `findText`: where each text walk stopped at a deadline (null: walked to its end). */
   readonly textAt = new Map<Node, Node | null>();
 
   constructor(limit: number, wanted?: (email: string) => boolean) {
     this.#limit = limit;
     this.#wanted = wanted;
+  }
+
+  /** `queryRoots(roots, selector)`, once per scan. */
+  query(roots: ParentNode[], selector: string): Element[] {
+    let list = this.#queries.get(selector);
+    if (!list) this.#queries.set(selector, (list = queryRoots(roots, selector)));
+    return list;
   }
 
   /** Starts a slice that ends at `performance.now()` `until` (0: no deadline). */
@@ -432,7 +448,7 @@ export interface FindContext {
 
 /** `a[href^="mailto:"]` links (every recipient of a multi-address link). */
 export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
-  for (const a of queryRoots(ctx.roots, selector)) {
+  for (const a of ctx.c.query(ctx.roots, selector)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(a, 1)) continue;
     const emails = mailtoAddresses(a.getAttribute('href'));
@@ -454,7 +470,7 @@ function isContainer(el: Element): boolean {
 
 /** Elements whose `title` or `aria-label` holds an address (`Ann Lee <ann@acme.io>`), avatars and big containers left out. */
 export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-label*="@"]'): void {
-  for (const el of queryRoots(ctx.roots, selector)) {
+  for (const el of ctx.c.query(ctx.roots, selector)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(el, 2) || el.matches(AVATAR) || isContainer(el)) continue;
     let parsed: { email: string; name: string | null } | null = null;
@@ -478,7 +494,7 @@ export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-l
 /** The values of `input[type=email]` (and the like), unless the input has focus: the user may be typing into it. */
 export function findInputs(ctx: FindContext, selector = 'input[type="email" i]'): void {
   const active = ctx.doc.activeElement;
-  for (const input of queryRoots(ctx.roots, selector) as HTMLInputElement[]) {
+  for (const input of ctx.c.query(ctx.roots, selector) as HTMLInputElement[]) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(input, 4)) continue;
     const email = normaliseEmail(input.value);

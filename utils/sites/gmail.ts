@@ -14,7 +14,7 @@
  */
 import { normaliseEmail, parseAddressList, findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, emailsAt, findMailto, findText, outermost, queryRoots, type FindContext } from './dom';
+import { defineAdapter, emailsAt, findMailto, findText, outermost, type FindContext } from './dom';
 
 export const GMAIL_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'gmail')!;
 
@@ -76,7 +76,7 @@ function personName(el: Element): string | null {
 }
 
 function findChips(ctx: FindContext): void {
-  for (const chip of queryRoots(ctx.roots, S.composeChip)) {
+  for (const chip of ctx.c.query(ctx.roots, S.composeChip)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(chip, 16)) continue;
     const email =
@@ -88,7 +88,7 @@ function findChips(ctx: FindContext): void {
     const name = chip.getAttribute('data-name');
     if (!ctx.c.add(email, name && !name.includes('@') ? name : null, chip)) return;
   }
-  for (const chip of queryRoots(ctx.roots, S.oldChip)) {
+  for (const chip of ctx.c.query(ctx.roots, S.oldChip)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(chip, 32)) continue;
     const span = chip.querySelector(S.oldChipName);
@@ -103,7 +103,7 @@ function findChips(ctx: FindContext): void {
 }
 
 function findPeople(ctx: FindContext): void {
-  for (const el of queryRoots(ctx.roots, S.person)) {
+  for (const el of ctx.c.query(ctx.roots, S.person)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(el, 64)) continue;
     // The rep (`name="me"`) and the address beside a name (`span.go`) are ruled out by `hidden`.
@@ -119,7 +119,7 @@ function findBodies(ctx: FindContext & { root: ParentNode }): void {
   if (ctx.c.full) return;
   const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
   const inside = rootEl?.closest(S.body);
-  const bodies = inside ? [rootEl!] : outermost(queryRoots(ctx.roots, S.body).filter((b) => !ctx.vis.excluded(b)));
+  const bodies = inside ? [rootEl!] : outermost(ctx.c.query(ctx.roots, S.body).filter((b) => !ctx.vis.excluded(b)));
   findText(ctx, bodies);
 }
 

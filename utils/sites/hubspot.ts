@@ -7,7 +7,7 @@
  */
 import { findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, findText, queryRoots, textName, type FindContext } from './dom';
+import { defineAdapter, findText, textName, type FindContext } from './dom';
 
 export const HUBSPOT_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'hubspot')!;
 
@@ -55,7 +55,7 @@ function chickletCard(link: Element): { card: Element; email: string } | null {
 }
 
 function findChicklets(ctx: FindContext): void {
-  for (const link of queryRoots(ctx.roots, S.chickletLink)) {
+  for (const link of ctx.c.query(ctx.roots, S.chickletLink)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(link, 16)) continue;
     const hit = chickletCard(link);
@@ -66,7 +66,7 @@ function findChicklets(ctx: FindContext): void {
 }
 
 function findProperties(ctx: FindContext): void {
-  const props = queryRoots(ctx.roots, S.emailProperty);
+  const props = ctx.c.query(ctx.roots, S.emailProperty);
   if (!props.length) return;
   const name = recordName(ctx.doc);
   for (const prop of props) {
@@ -90,7 +90,7 @@ function findProperties(ctx: FindContext): void {
 function findRows(ctx: FindContext & { root: ParentNode }): void {
   const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
   const inRow = rootEl?.closest(S.listRow);
-  const rows = inRow ? [rootEl!] : queryRoots(ctx.roots, S.listRow).filter((r) => !ctx.vis.excluded(r));
+  const rows = inRow ? [rootEl!] : ctx.c.query(ctx.roots, S.listRow).filter((r) => !ctx.vis.excluded(r));
   if (!rows.length) return;
   const nameFor = (el: Element): string | null => {
     const row = el.closest(S.listRow);

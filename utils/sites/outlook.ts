@@ -11,7 +11,7 @@
  * - Whatever the rep types (reply body, recipient input) is never read.
  */
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, emailsAt, findLabelled, findMailto, findText, outermost, queryRoots, type FindContext } from './dom';
+import { defineAdapter, emailsAt, findLabelled, findMailto, findText, outermost, type FindContext } from './dom';
 
 export const OUTLOOK_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'outlook')!;
 
@@ -39,7 +39,7 @@ function scopesOf(ctx: FindContext & { root: ParentNode }): Element[] {
   const inside = rootEl?.closest(S.scope);
   if (inside) return [rootEl!];
   // Outermost scopes only (the conversation container sits inside the reading pane).
-  return outermost(queryRoots(ctx.roots, S.scope));
+  return outermost(ctx.c.query(ctx.roots, S.scope));
 }
 
 export const outlook = defineAdapter({

@@ -4,7 +4,7 @@
  * fields.
  */
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, findMailto, findText, outermost, queryRoots, textName } from './dom';
+import { defineAdapter, findMailto, findText, outermost, textName } from './dom';
 
 export const PIPEDRIVE_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'pipedrive')!;
 
@@ -36,7 +36,7 @@ export const pipedrive = defineAdapter({
     if (ctx.c.full) return;
     const rootEl = (ctx.root as Node).nodeType === 1 ? (ctx.root as Element) : null;
     const inside = rootEl?.closest(S.emailField);
-    const fields = inside ? [rootEl!] : queryRoots(ctx.roots, S.emailField);
+    const fields = inside ? [rootEl!] : ctx.c.query(ctx.roots, S.emailField);
     // Nested fields (a field inside a field) are walked once, from the outermost.
     const outer = outermost(fields);
     if (outer.length) findText(c, outer);

@@ -10,7 +10,7 @@
  *   and sometimes native shadow roots: open ones are walked too.
  */
 import { BUILTIN_SITES } from './hosts';
-import { closestDeep, defineAdapter, findMailto, findText, queryRoots, textName } from './dom';
+import { closestDeep, defineAdapter, findMailto, findText, textName } from './dom';
 
 export const SALESFORCE_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'salesforce')!;
 
@@ -66,7 +66,7 @@ export const salesforce = defineAdapter({
     findMailto(c, S.mailto);
     if (ctx.c.full) return;
     // Addresses shown as text (no link) in email fields.
-    const plain = queryRoots(ctx.roots, S.email).filter((el) => !el.querySelector(S.mailto));
+    const plain = ctx.c.query(ctx.roots, S.email).filter((el) => !el.querySelector(S.mailto));
     if (plain.length) findText(c, plain);
   },
 });

@@ -4,7 +4,7 @@
  * `#subvalue_SECONDARYEMAIL`); list views show mailto links.
  */
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, emailOfElement, findMailto, queryRoots, textName, type FindContext } from './dom';
+import { defineAdapter, emailOfElement, findMailto, textName, type FindContext } from './dom';
 
 export const ZOHO_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'zoho')!;
 
@@ -30,7 +30,7 @@ function detailName(doc: Document): string | null {
 
 function findDetail(ctx: FindContext): void {
   const name = detailName(ctx.doc);
-  for (const el of queryRoots(ctx.roots, S.detailEmail)) {
+  for (const el of ctx.c.query(ctx.roots, S.detailEmail)) {
     if (ctx.c.full) return;
     if (!ctx.c.fresh(el, 16)) continue;
     const email = emailOfElement(el, ['href']);
