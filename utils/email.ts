@@ -92,6 +92,11 @@ export function mailtoAddresses(href: string | null | undefined): string[] {
   let s = href.trim().slice(7);
   const cut = s.search(/[?#]/);
   if (cut >= 0) s = s.slice(0, cut);
+  // One plain address (the usual case): no list to split.
+  if (s.indexOf(',') < 0 && s.indexOf('%') < 0) {
+    const e = normaliseEmail(s);
+    return e ? [e] : [];
+  }
   const out: string[] = [];
   for (const part of s.split(/,|%2c/i)) {
     const e = normaliseEmail(part);
