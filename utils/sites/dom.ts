@@ -282,14 +282,14 @@ export class Collector {
    */
   readonly #limit: number;
   readonly #wanted?: (email: string) => boolean;
-  /** The slice's deadline (0: none), and the places looked at, for a scan in slices. */
+  /** The slice's deadline (0: none), and the text nodes looked at, for a scan in slices. */
   #until = 0;
-  #seen: WeakMap<Node, number> | null = null;
+  #seen: WeakSet<Node> | null = null;
   /** Places looked at in this slice: each slice looks at one at least, whatever the clock says. */
   #done = 0;
   unfinished = false;
-  /** The scan's queries: later slices go on through the same lists (additions come as mutations). */
-  readonly #queries = new Map<string, Element[]>();
+  /** The scan's queries and how far the finders got through them: a later slice goes on there. */
+  readonly #queries = new Map<string, { list: Element[]; next: number }>();
   /** For `findText`: where each text walk stopped at a deadline (null: walked to its end). */
   readonly textAt = new Map<Node, Node | null>();
 
@@ -298,11 +298,28 @@ export class Collector {
     this.#wanted = wanted;
   }
 
-  /** `queryRoots(roots, selector)`, once per scan. */
+  #query(roots: ParentNode[], selector: string): { list: Element[]; next: number } {
+    let q = this.#queries.get(selector);
+    if (!q) this.#queries.set(selector, (q = { list: queryRoots(roots, selector), next: 0 }));
+    return q;
+  }
+
+  /** `queryRoots(roots, selector)`, once per scan (the page's additions meanwhile come as mutations). */
   query(roots: ParentNode[], selector: string): Element[] {
-    let list = this.#queries.get(selector);
-    if (!list) this.#queries.set(selector, (list = queryRoots(roots, selector)));
-    return list;
+    return this.#query(roots, selector).list;
+  }
+
+  /**
+   * The elements `selector` matches in the roots, for a finder to look at one by one: each once
+   * per scan (a later slice goes on where this one stopped), until the collector is full. The
+   * place reached is kept per selector: one finder per selector in a scan.
+   */
+  *places(roots: ParentNode[], selector: string): Generator<Element> {
+    const q = this.#query(roots, selector);
+    while (q.next < q.list.length && !this.full) {
+      this.#done++;
+      yield q.list[q.next++];
+    }
   }
 
   /** Starts a slice that ends at `performance.now()` `until` (0: no deadline). */
@@ -310,19 +327,15 @@ export class Collector {
     this.#until = until;
     this.#done = 0;
     this.unfinished = false;
-    if (until) this.#seen ??= new WeakMap();
+    if (until) this.#seen ??= new WeakSet();
   }
 
-  /**
-   * False for a place an earlier slice of this scan already looked at with the same finder
-   * (`finder`: one bit per finder), which then skips it.
-   */
-  fresh(node: Node, finder: number): boolean {
+  /** False for a text node an earlier slice of this scan already looked at (then skip it). */
+  fresh(node: Node): boolean {
     const seen = this.#seen;
     if (!seen) return true;
-    const bits = seen.get(node) ?? 0;
-    if (bits & finder) return false;
-    seen.set(node, bits | finder);
+    if (seen.has(node)) return false;
+    seen.add(node);
     this.#done++;
     return true;
   }
@@ -432,8 +445,7 @@ export function anchorFor(el: Element): Element {
 }
 
 // ---------------------------------------------------------------------------
-// Generic finders. Each one adds what it finds to the collector and stops when it is full. Their
-// bits for `Collector.fresh`: 1 mailto, 2 labelled, 4 inputs, 8 text; site finders use 16 and up.
+// Generic finders. Each one adds what it finds to the collector and stops when it is full.
 
 export interface FindContext {
   c: Collector;
@@ -448,9 +460,7 @@ export interface FindContext {
 
 /** `a[href^="mailto:"]` links (every recipient of a multi-address link). */
 export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
-  for (const a of ctx.c.query(ctx.roots, selector)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(a, 1)) continue;
+  for (const a of ctx.c.places(ctx.roots, selector)) {
     const emails = mailtoAddresses(a.getAttribute('href'));
     if (!emails.length) continue;
     if (!ctx.c.candidates(emails) || !ctx.vis.visible(a)) continue;
@@ -470,9 +480,8 @@ function isContainer(el: Element): boolean {
 
 /** Elements whose `title` or `aria-label` holds an address (`Ann Lee <ann@acme.io>`), avatars and big containers left out. */
 export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-label*="@"]'): void {
-  for (const el of ctx.c.query(ctx.roots, selector)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(el, 2) || el.matches(AVATAR) || isContainer(el)) continue;
+  for (const el of ctx.c.places(ctx.roots, selector)) {
+    if (el.matches(AVATAR) || isContainer(el)) continue;
     let parsed: { email: string; name: string | null } | null = null;
     for (const attr of ['title', 'aria-label']) {
       const v = el.getAttribute(attr);
@@ -494,9 +503,7 @@ export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-l
 /** The values of `input[type=email]` (and the like), unless the input has focus: the user may be typing into it. */
 export function findInputs(ctx: FindContext, selector = 'input[type="email" i]'): void {
   const active = ctx.doc.activeElement;
-  for (const input of ctx.c.query(ctx.roots, selector) as HTMLInputElement[]) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(input, 4)) continue;
+  for (const input of ctx.c.places(ctx.roots, selector) as Generator<HTMLInputElement>) {
     const email = normaliseEmail(input.value);
     if (!email) continue;
     if (!ctx.c.candidates(email) || input === active || !ctx.vis.visibleInput(input)) continue;
@@ -528,7 +535,7 @@ export function findText(ctx: FindContext, within?: Element[]): void {
         if (!c.capped) c.textAt.set(walkRoot, n);
         return;
       }
-      if (!c.fresh(n, 8)) continue;
+      if (!c.fresh(n)) continue;
       const parent = parentOf(n);
       if (!parent) continue;
       const found = findEmails(data);

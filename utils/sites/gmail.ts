@@ -76,9 +76,7 @@ function personName(el: Element): string | null {
 }
 
 function findChips(ctx: FindContext): void {
-  for (const chip of ctx.c.query(ctx.roots, S.composeChip)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(chip, 16)) continue;
+  for (const chip of ctx.c.places(ctx.roots, S.composeChip)) {
     const email =
       normaliseEmail(chip.getAttribute('data-hovercard-id')) ??
       findEmails(`${chip.getAttribute('aria-label') ?? ''} ${chip.getAttribute('title') ?? ''} ${chip.textContent ?? ''}`)[0]?.email ??
@@ -88,9 +86,7 @@ function findChips(ctx: FindContext): void {
     const name = chip.getAttribute('data-name');
     if (!ctx.c.add(email, name && !name.includes('@') ? name : null, chip)) return;
   }
-  for (const chip of ctx.c.query(ctx.roots, S.oldChip)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(chip, 32)) continue;
+  for (const chip of ctx.c.places(ctx.roots, S.oldChip)) {
     const span = chip.querySelector(S.oldChipName);
     if (span && normaliseEmail(span.getAttribute('email'))) continue; // a person span: found with the others
     const input = chip.querySelector(S.oldChipInput) as HTMLInputElement | null;
@@ -103,9 +99,7 @@ function findChips(ctx: FindContext): void {
 }
 
 function findPeople(ctx: FindContext): void {
-  for (const el of ctx.c.query(ctx.roots, S.person)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(el, 64)) continue;
+  for (const el of ctx.c.places(ctx.roots, S.person)) {
     // The rep (`name="me"`) and the address beside a name (`span.go`) are ruled out by `hidden`.
     const email = normaliseEmail(el.getAttribute('email')) ?? normaliseEmail(el.getAttribute('data-hovercard-id'));
     if (!email) continue; // e.g. a person id in data-hovercard-id

@@ -55,9 +55,7 @@ function chickletCard(link: Element): { card: Element; email: string } | null {
 }
 
 function findChicklets(ctx: FindContext): void {
-  for (const link of ctx.c.query(ctx.roots, S.chickletLink)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(link, 16)) continue;
+  for (const link of ctx.c.places(ctx.roots, S.chickletLink)) {
     const hit = chickletCard(link);
     if (!hit) continue;
     if (!ctx.c.candidates(hit.email) || !ctx.vis.visible(link)) continue;
@@ -66,12 +64,9 @@ function findChicklets(ctx: FindContext): void {
 }
 
 function findProperties(ctx: FindContext): void {
-  const props = ctx.c.query(ctx.roots, S.emailProperty);
-  if (!props.length) return;
+  if (!ctx.c.query(ctx.roots, S.emailProperty).length) return;
   const name = recordName(ctx.doc);
-  for (const prop of props) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(prop, 32)) continue;
+  for (const prop of ctx.c.places(ctx.roots, S.emailProperty)) {
     const walker = ctx.doc.createTreeWalker(prop, 4);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const found = findEmails((n as Text).data);

@@ -30,9 +30,7 @@ function detailName(doc: Document): string | null {
 
 function findDetail(ctx: FindContext): void {
   const name = detailName(ctx.doc);
-  for (const el of ctx.c.query(ctx.roots, S.detailEmail)) {
-    if (ctx.c.full) return;
-    if (!ctx.c.fresh(el, 16)) continue;
+  for (const el of ctx.c.places(ctx.roots, S.detailEmail)) {
     const email = emailOfElement(el, ['href']);
     if (!email) continue;
     if (!ctx.c.candidates(email) || !ctx.vis.visible(el)) continue;
