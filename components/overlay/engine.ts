@@ -92,6 +92,17 @@ interface BadgeRecord {
 }
 
 /**
+ * A pass scanned in slices: when this slice ends, the mentions seen so far (for the cap), the
+ * roots left, and where the scan of the first of them stopped.
+ */
+interface Slice {
+  until: number;
+  seen: number;
+  rest: Node[];
+  resume?: ScanResume;
+}
+
+/**
  * Idle time after the page's next frame: by then the browser has worked out the styles and layout
  * of what the page just changed, so a visibility check does not redo that work inside Unison's
  * task (on a view of two thousand rows, hundreds of milliseconds of the page's own work).
@@ -370,7 +381,7 @@ export class OverlayEngine {
     prune: boolean,
     recheckWithin: Node[] | 'all',
     noStyle = false,
-    slice?: { until: number; seen: number; rest: Node[]; resume?: ScanResume },
+    slice?: Slice,
   ): Mention[] {
     const { adapter, doc } = this.#deps;
     const all: Array<ParentNode | Node> = [...roots];
@@ -426,7 +437,7 @@ export class OverlayEngine {
    * Unison's grows long.
    */
   async #process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
-    const slice: { until: number; seen: number; rest: Node[]; resume?: ScanResume } = { until: 0, seen: 0, rest: [...roots] };
+    const slice: Slice = { until: 0, seen: 0, rest: [...roots] };
     const mentions: Mention[] = [];
     for (let first = true; first || slice.rest.length > 0; first = false) {
       if (!first) await (this.#deps.yieldToPage ?? defaultYield)();
@@ -541,7 +552,7 @@ export class OverlayEngine {
         if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
         this.#dropBadge(rec);
         byEmail.delete(email);
-          removed++;
+        removed++;
       }
       if (byEmail.size === 0) this.#badges.delete(anchor);
     }
