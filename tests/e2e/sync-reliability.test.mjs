@@ -170,6 +170,14 @@ describe('sync reliability in the browser', () => {
       if (reached.has(RESTART_AT) && !restarted) {
         // The worker is waiting on request 12: close the browser and start it on the same profile.
         await eventually(() => assert.ok(rx.requests[RESTART_AT].ids.length > 0));
+        // The answer to request 11 (accepted) is recorded while request 12 is sent: wait until it
+        // is, so that request 12 alone is in flight at the restart. (Closed before, the browser
+        // would also send batch 11 again first, which the receiver de-duplicates.)
+        const accepted = new Set(rx.requests[RESTART_AT - 1].ids);
+        await eventually(async () => {
+          const states = (await storedFeedback(page)).filter((e) => accepted.has(e.id));
+          assert.ok(states.length > 0 && states.every((e) => e.syncState !== 'pending'));
+        });
         await ext.restart();
         restarted = true;
         page = await ext.optionsPage();
