@@ -8,7 +8,8 @@
  * thousands of addresses stays responsive (and the scan is capped, see `limit`).
  */
 import type { LeadSummary } from '@/utils/protocol';
-import type { Mention, ScanResume, SiteAdapter } from '@/utils/sites/types';
+import { partitionFar, type FarTest } from '@/utils/sites/dom';
+import type { Mention, ScanClaims, ScanResume, SiteAdapter } from '@/utils/sites/types';
 
 /**
  * Most mentions Unison looks at in one pass (the first scan, a navigation, one mutation batch);
@@ -78,6 +79,15 @@ export interface EngineDeps {
    * batches are handled at once.
    */
   digest?: () => { has(email: string): boolean } | null;
+  /**
+   * Where an element lies against the viewport (-1 far above, 1 far below, 0 near). The first
+   * scan and every full rescan (a navigation, new campaign data) set far places aside unread (see
+   * `ScanOptions.far`) and scan them when they come near (`onViewport`) or when every lead on the
+   * page is asked for (`settle`). Without it every place is scanned at once.
+   */
+  offscreen?: FarTest;
+  /** Calls `check` whenever the viewport may have moved (scrolling, resizing); returns a function that stops. */
+  onViewport?: (check: () => void) => () => void;
 }
 
 interface BadgeRecord {
@@ -126,6 +136,12 @@ export class OverlayEngine {
   #flushScheduled = false;
   #rescanning: Promise<void> | null = null;
   #running: Promise<void> = Promise.resolve();
+  /** Places set aside as far from the viewport, by the selector that found them. */
+  readonly #far = new Map<string, Set<Element>>();
+  /** What the passes that set places aside took: those places, scanned later, are no duplicates of it. */
+  #claims: ScanClaims = {};
+  #nearCheckScheduled = false;
+  #stopViewport: (() => void) | null = null;
   scanned = 0;
   capped = false;
   #stopped = false;
@@ -151,13 +167,23 @@ export class OverlayEngine {
       attributes: true,
       attributeFilter: this.#deps.adapter.watchedAttributes,
     });
-    return this.#run(() => this.#process([this.#deps.doc], false));
+    this.#stopViewport = this.#deps.onViewport?.(() => this.#scheduleNearCheck()) ?? null;
+    // After the page's next frame, as a rescan: its layout is done by then, and the scan's
+    // look at where places lie does not make the browser lay out the page inside Unison's task.
+    return this.#run(async () => {
+      await new Promise<void>((r) => (this.#deps.schedule ?? defaultSchedule)(r));
+      await this.#process([this.#deps.doc], false, [], true);
+    });
   }
 
   stop(): void {
     this.#stopped = true;
     this.#observer?.disconnect();
     this.#observer = null;
+    this.#stopViewport?.();
+    this.#stopViewport = null;
+    this.#far.clear();
+    this.#claims = {};
     for (const rec of this.#records()) this.#dropBadge(rec);
     for (const w of this.#near.values()) w.stop();
     this.#near.clear();
@@ -174,17 +200,65 @@ export class OverlayEngine {
       (this.#deps.schedule ?? defaultSchedule)(() => {
         this.#rescanning = null;
         this.#queue = [];
-        resolve(this.#run(() => this.#process([this.#deps.doc], true, 'all')));
+        resolve(
+          this.#run(() => {
+            // The whole page is looked at again: what an earlier pass set aside goes with it.
+            this.#far.clear();
+            this.#claims = {};
+            return this.#process([this.#deps.doc], true, 'all', true);
+          }),
+        );
       }),
     ));
   }
 
   /** Resolves when all queued work is done (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushScheduled || this.#rescanning) {
+    while (this.#queue.length > 0 || this.#flushScheduled || this.#rescanning || this.#nearCheckScheduled) {
       await new Promise((r) => setTimeout(r, 5));
     }
     await this.#running;
+  }
+
+  /** Places set aside as far from the viewport, not scanned yet. */
+  get farCount(): number {
+    let n = 0;
+    for (const set of this.#far.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Scans every place set aside as far from the viewport (the popup lists every lead on the
+   * page), then resolves. Their badges are made as their contacts come near (`whenNear`).
+   */
+  settle(): Promise<void> {
+    return this.#run(() => this.#scanFar(true));
+  }
+
+  #scheduleNearCheck(): void {
+    if (this.#nearCheckScheduled || this.#far.size === 0 || this.#stopped) return;
+    this.#nearCheckScheduled = true;
+    (this.#deps.schedule ?? defaultSchedule)(() => {
+      void this.#run(() => {
+        this.#nearCheckScheduled = false;
+        return this.#scanFar(false);
+      });
+    });
+  }
+
+  /** Scans the places set aside that are near the viewport now (`all`: every one), those still on the page. */
+  async #scanFar(all: boolean): Promise<void> {
+    if (this.#stopped) return;
+    const offscreen = this.#deps.offscreen;
+    const only = new Map<string, Element[]>();
+    for (const [selector, set] of this.#far) {
+      const left = [...set].filter((el) => el.isConnected);
+      const { near, far } = all || !offscreen ? { near: left, far: [] } : partitionFar(left, offscreen);
+      if (near.length) only.set(selector, near);
+      if (far.length) this.#far.set(selector, new Set(far));
+      else this.#far.delete(selector);
+    }
+    if (only.size) await this.#process([this.#deps.doc], false, [], false, only);
   }
 
   /**
@@ -382,6 +456,7 @@ export class OverlayEngine {
     recheckWithin: Node[] | 'all',
     noStyle = false,
     slice?: Slice,
+    scope?: { far?: boolean; only?: ReadonlyMap<string, readonly Element[]> },
   ): Mention[] {
     const { adapter, doc } = this.#deps;
     const all: Array<ParentNode | Node> = [...roots];
@@ -406,7 +481,17 @@ export class OverlayEngine {
         this.capped = true;
         break;
       }
-      const res = adapter.scan(root as ParentNode, doc, { limit: remaining, wanted: this.#wanted, noStyle, memo, until: slice?.until, resume: slice && (slice.resume ??= {}) });
+      const res = adapter.scan(root as ParentNode, doc, {
+        limit: remaining,
+        wanted: this.#wanted,
+        noStyle,
+        memo,
+        until: slice?.until,
+        resume: slice && (slice.resume ??= {}),
+        far: scope?.far ? this.#deps.offscreen : undefined,
+        only: scope?.only,
+        claims: scope?.far || scope?.only ? this.#claims : undefined,
+      });
       if (res.unfinished) {
         slice!.rest = all.slice(i);
         break;
@@ -414,6 +499,7 @@ export class OverlayEngine {
       if (slice) slice.resume = undefined;
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
+      if (res.far) this.#setAside(res.far);
       for (const m of res.mentions) {
         if (this.#hasBadge(m)) continue;
         mentions.push(m);
@@ -431,12 +517,27 @@ export class OverlayEngine {
     return lead !== null && (!digest || lead !== undefined || digest.has(email));
   };
 
+  #setAside(far: ReadonlyMap<string, readonly Element[]>): void {
+    for (const [selector, list] of far) {
+      let set = this.#far.get(selector);
+      if (!set) this.#far.set(selector, (set = new Set()));
+      for (const el of list) set.add(el);
+    }
+  }
+
   /**
    * Scans `roots` and badges what it finds. A big scan (a whole page, a rebuilt list view) runs in
    * slices of about `SCAN_SLICE_MS`, yielding to the page between them, so that no task of
-   * Unison's grows long.
+   * Unison's grows long. With `far`, places far from the viewport are set aside for later; with
+   * `only`, just those places are scanned.
    */
-  async #process(roots: Iterable<ParentNode | Node>, prune: boolean, recheckWithin: Node[] | 'all' = []): Promise<void> {
+  async #process(
+    roots: Iterable<ParentNode | Node>,
+    prune: boolean,
+    recheckWithin: Node[] | 'all' = [],
+    far = false,
+    only?: ReadonlyMap<string, readonly Element[]>,
+  ): Promise<void> {
     const slice: Slice = { until: 0, seen: 0, rest: [...roots] };
     const mentions: Mention[] = [];
     for (let first = true; first || slice.rest.length > 0; first = false) {
@@ -445,7 +546,7 @@ export class OverlayEngine {
       const todo = slice.rest;
       slice.rest = [];
       slice.until = performance.now() + SCAN_SLICE_MS;
-      mentions.push(...this.#scan(todo, first && prune, recheckWithin, false, slice));
+      mentions.push(...this.#scan(todo, first && prune, recheckWithin, false, slice, { far, only }));
     }
     await this.#badge(mentions);
   }

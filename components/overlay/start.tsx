@@ -100,13 +100,25 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     isOwnNode,
     createBadge,
     whenNear: nearViewport(ctx),
+    offscreen: sideOfViewport,
+    onViewport: (check) => {
+      // Scrolling anywhere (the page or a scrolling list inside it), or a resized window.
+      const opts = { capture: true, passive: true };
+      window.addEventListener('scroll', check, opts);
+      window.addEventListener('resize', check, opts);
+      return () => {
+        window.removeEventListener('scroll', check, opts);
+        window.removeEventListener('resize', check, opts);
+      };
+    },
     digest: () => digest,
   });
 
   browser.runtime.onMessage.addListener((message: unknown) => {
     if (!message || typeof message !== 'object') return undefined;
     const msg = message as { type?: unknown; email?: unknown; answers?: unknown };
-    if (msg.type === 'get-spotted') return Promise.resolve(report());
+    // Every lead on the page, those far down a long list included: their places are scanned now.
+    if (msg.type === 'get-spotted') return engine.settle().then(report);
     if (msg.type === 'answers-changed' && typeof msg.email === 'string' && msg.answers && typeof msg.answers === 'object') {
       applyAnswers(msg.email, msg.answers as Answers);
     } else if (msg.type === 'data-changed') {
@@ -146,6 +158,18 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   ctx.onInvalidated(() => engine.stop());
   await engine.start();
   return { engine, report };
+}
+
+/**
+ * Where an element lies: more than a screen above the viewport (-1), more than a screen below (1),
+ * or near it (0), by the layout the browser already has. One without a box (hidden, `display:
+ * contents`) counts as near: it is looked at now, and the visibility check decides.
+ */
+export function sideOfViewport(el: Element): -1 | 0 | 1 {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return 0;
+  const h = window.innerHeight;
+  return r.bottom < -h ? -1 : r.top > 2 * h ? 1 : 0;
 }
 
 /**

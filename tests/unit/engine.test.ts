@@ -36,6 +36,8 @@ function makeEngine(
     whenNear?: (el: Element, onNear: () => void) => () => void;
     digest?: { has(email: string): boolean } | null;
     yieldToPage?: () => Promise<void>;
+    offscreen?: (el: Element) => -1 | 0 | 1;
+    onViewport?: (check: () => void) => () => void;
   } = {},
 ) {
   const lookup = vi.fn((emails: string[]) => lookupLeads(db, emails));
@@ -68,6 +70,8 @@ function makeEngine(
     yieldToPage: opts.yieldToPage ?? (() => Promise.resolve()),
     limit: opts.limit,
     whenNear: opts.whenNear,
+    offscreen: opts.offscreen,
+    onViewport: opts.onViewport,
     digest: opts.digest === undefined ? undefined : () => opts.digest ?? null,
   });
   return { engine, lookup, created, pending };
@@ -325,6 +329,65 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('sets aside places far from the viewport unread, and scans them as they come near or when every lead is asked for', async () => {
+    document.body.innerHTML = `<main>${Array.from({ length: 12 }, (_, i) => `<p id="r${i}"><a href="mailto:${i < 4 ? 'ann@acme.io' : 'raj.patel@globex.com'}">Contact ${i}</a></p>`).join('')}</main>`;
+    const far = new Set(['r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11']);
+    const offscreen = vi.fn((el: Element) => (far.has(el.closest('p')!.id) ? 1 : 0) as -1 | 0 | 1);
+    let check = () => undefined as void;
+    const stopWatching = vi.fn();
+    const { engine: e, lookup } = makeEngine({
+      offscreen,
+      onViewport: (cb) => {
+        check = cb;
+        return stopWatching;
+      },
+    });
+    await e.start();
+    await e.idle();
+    const badgedRows = () => [...document.querySelectorAll('unison-badge')].map((b) => b.closest('p')!.id);
+    // The first scan reads the near rows only: Raj, further down, is not spotted yet.
+    expect(badgedRows()).toEqual(['r0', 'r1', 'r2', 'r3']);
+    expect(e.farCount).toBe(8);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+    expect(lookup.mock.calls.flat(2)).not.toContain('raj.patel@globex.com');
+    // The rep scrolls: two rows come near and are scanned, the rest stay aside.
+    far.delete('r4');
+    far.delete('r5');
+    check();
+    check(); // one check for a burst of scroll events
+    await e.idle();
+    expect(badgedRows()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
+    expect(e.farCount).toBe(6);
+    // A row the page removes meanwhile is dropped, never scanned.
+    document.getElementById('r11')!.remove();
+    await new Promise((r) => setTimeout(r, 5));
+    // The popup asks for every lead: the rest is scanned now.
+    const lookups = lookup.mock.calls.length;
+    await e.settle();
+    expect(e.farCount).toBe(0);
+    expect(lookup.mock.calls.length).toBe(lookups); // Raj's answer is cached for the page
+    expect(badgedRows()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10']);
+    expect(e.spottedLeads().map((l) => l.email).sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    e.stop();
+    expect(stopWatching).toHaveBeenCalled();
+  });
+
+  it('forgets the places set aside when the whole page is scanned again (navigation)', async () => {
+    document.body.innerHTML = `<p id="a"><a href="mailto:ann@acme.io">Ann</a></p><p id="b"><a href="mailto:raj.patel@globex.com">Raj</a></p>`;
+    let farIds = new Set(['b']);
+    const { engine: e } = makeEngine({ offscreen: (el) => (farIds.has(el.closest('p')!.id) ? 1 : 0), onViewport: () => () => undefined });
+    await e.start();
+    await e.idle();
+    expect(e.farCount).toBe(1);
+    // The page swaps its view: the new one holds only Raj, near the top.
+    document.body.innerHTML = `<p id="c"><a href="mailto:raj.patel@globex.com">Raj</a></p>`;
+    farIds = new Set();
+    await e.rescan();
+    await e.idle();
+    expect(e.farCount).toBe(0);
+    expect(badges()).toEqual(['raj.patel@globex.com']);
   });
 
   it('scans a big page in slices, yielding to the page between them, with one badge per mention and the cap kept', async () => {

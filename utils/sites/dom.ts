@@ -10,7 +10,7 @@
  */
 import { findEmails, firstEmail, mailtoAddresses, nameBefore, normaliseEmail, parseAddress } from '../email';
 import type { SiteId } from './hosts';
-import type { Mention, ScanOptions, ScanResult, SiteAdapter } from './types';
+import type { Mention, ScanClaims, ScanOptions, ScanResult, SiteAdapter } from './types';
 
 const ELEMENT = 1;
 const TEXT = 3;
@@ -248,6 +248,46 @@ const SEPARATE = new Set(['p', 'li', 'tr', 'dd', 'section', 'article', 'blockquo
 
 const NOT_BLANK = /\S/;
 
+/** Where an element lies: -1 more than a screen above the viewport, 1 more than a screen below, 0 near it (or without a box). */
+export type FarTest = (el: Element) => -1 | 0 | 1;
+
+/** Elements between two looked at, when both lie far on the same side: taken to lie there too. */
+export const FAR_STRIDE = 8;
+
+/**
+ * Splits places (in document order) into those near the viewport and those far from it, looking
+ * at one in `FAR_STRIDE` (each look costs a few microseconds of geometry): the places between two
+ * that lie far on the same side are taken to lie there too, as the rows of a list do; between any
+ * other two, each place is looked at. A place out of that order (a row of another column, between
+ * two far rows) is then set aside until the rep scrolls or the popup asks for every lead.
+ */
+export function partitionFar(list: readonly Element[], where: FarTest): { near: Element[]; far: Element[] } {
+  const near: Element[] = [];
+  const far: Element[] = [];
+  const n = list.length;
+  let prev = where(list[0]);
+  (prev ? far : near).push(list[0]);
+  for (let a = 0; a < n - 1; ) {
+    const b = Math.min(a + FAR_STRIDE, n - 1);
+    const next = where(list[b]);
+    if (prev !== 0 && prev === next) {
+      for (let i = a + 1; i < b; i++) far.push(list[i]);
+    } else {
+      for (let i = a + 1; i < b; i++) (where(list[i]) ? far : near).push(list[i]);
+    }
+    (next ? far : near).push(list[b]);
+    prev = next;
+    a = b;
+  }
+  return { near, far };
+}
+
+/** Nodes taken by mentions, with their addresses (a Map within one scan, a WeakMap kept across scans). */
+interface Claims {
+  get(node: Node): string | Set<string> | undefined;
+  set(node: Node, v: string | Set<string>): unknown;
+}
+
 /** Whether a sibling node counts (an element other than Unison's own, or text that is not blank). */
 function meaningful(n: Node): boolean {
   if (n.nodeType === ELEMENT) return !(n as Element).localName.startsWith('unison-');
@@ -273,9 +313,9 @@ export class Collector {
   scanned = 0;
   capped = false;
   /** Units taken, with their addresses. */
-  readonly #claimed = new Map<Node, string | Set<string>>();
+  readonly #claimed: Claims;
   /** Ancestors (up to NEAR_LEVELS) of units taken, with the addresses below them. */
-  readonly #near = new Map<Node, string | Set<string>>();
+  readonly #near: Claims;
   /**
    * @param wanted  when given, a place none of whose addresses it accepts is only counted, and
    *                costs no visibility check (see `candidates`)
@@ -293,14 +333,49 @@ export class Collector {
   /** For `findText`: where each text walk stopped at a deadline (null: walked to its end). */
   readonly textAt = new Map<Node, Node | null>();
 
-  constructor(limit: number, wanted?: (email: string) => boolean) {
+  /** See `ScanOptions.far` and `ScanOptions.only`. */
+  readonly #far?: FarTest;
+  readonly #only?: ReadonlyMap<string, readonly Element[]>;
+  /** The places set aside as far from the viewport, by selector. */
+  readonly far = new Map<string, Element[]>();
+
+  /**
+   * @param claims  kept across scans (see `ScanOptions.claims`): what earlier scans took counts
+   *                for de-duplication here too
+   */
+  constructor(
+    limit: number,
+    wanted?: (email: string) => boolean,
+    far?: FarTest,
+    only?: ReadonlyMap<string, readonly Element[]>,
+    claims?: ScanClaims,
+  ) {
+    if (claims) {
+      const kept = (claims.state ??= { claimed: new WeakMap(), near: new WeakMap() }) as { claimed: Claims; near: Claims };
+      this.#claimed = kept.claimed;
+      this.#near = kept.near;
+    } else {
+      this.#claimed = new Map();
+      this.#near = new Map();
+    }
     this.#limit = limit;
     this.#wanted = wanted;
+    this.#far = far;
+    this.#only = only;
   }
 
   #query(roots: ParentNode[], selector: string): { list: Element[]; next: number } {
     let q = this.#queries.get(selector);
-    if (!q) this.#queries.set(selector, (q = { list: queryRoots(roots, selector), next: 0 }));
+    if (!q) {
+      const only = this.#only;
+      let list = only ? [...(only.get(selector) ?? [])] : queryRoots(roots, selector);
+      if (this.#far && list.length) {
+        const parts = partitionFar(list, this.#far);
+        list = parts.near;
+        if (parts.far.length) this.far.set(selector, parts.far);
+      }
+      this.#queries.set(selector, (q = { list, next: 0 }));
+    }
     return q;
   }
 
@@ -360,13 +435,13 @@ export class Collector {
     return this.unfinished;
   }
 
-  static #has(map: Map<Node, string | Set<string>>, node: Node | null, email: string): boolean {
+  static #has(map: Claims, node: Node | null, email: string): boolean {
     if (node === null) return false;
     const v = map.get(node);
     return v !== undefined && (typeof v === 'string' ? v === email : v.has(email));
   }
 
-  static #mark(map: Map<Node, string | Set<string>>, node: Node, email: string): void {
+  static #mark(map: Claims, node: Node, email: string): void {
     const v = map.get(node);
     if (v === undefined) map.set(node, email);
     else if (typeof v === 'string') {
@@ -422,7 +497,9 @@ export class Collector {
   }
 
   result(): ScanResult {
-    return { mentions: this.mentions, scanned: this.scanned, capped: this.capped, unfinished: this.unfinished };
+    const res: ScanResult = { mentions: this.mentions, scanned: this.scanned, capped: this.capped, unfinished: this.unfinished };
+    if (this.far.size) res.far = this.far;
+    return res;
   }
 }
 
@@ -606,7 +683,11 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
     scan(root: ParentNode, doc: Document, opts?: ScanOptions): ScanResult {
       // A scan in slices keeps its collector (what it found and looked at) and its roots.
       const resume = opts?.resume as { state?: [Collector, ParentNode[]] } | undefined;
-      const state = resume?.state ?? [new Collector(limitOf(opts), opts?.wanted), rootsOf(root, spec.deep ?? false)];
+      // Only given places: no roots to query (`c.query` gives nothing but them, text walks nothing).
+      const state = resume?.state ?? [
+        new Collector(limitOf(opts), opts?.wanted, opts?.far, opts?.only, opts?.claims),
+        opts?.only ? [] : rootsOf(root, spec.deep ?? false),
+      ];
       if (resume) resume.state = state;
       const [c, roots] = state;
       c.slice(opts?.until ?? 0);

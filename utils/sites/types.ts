@@ -31,10 +31,20 @@ export interface ScanResult {
    * on. Only the finished scan's `mentions` and `scanned` are complete.
    */
   unfinished?: boolean;
+  /**
+   * The places set aside by `ScanOptions.far`, by the selector that found them (opaque: pass it
+   * back as `only` to scan them later). Absent when none was.
+   */
+  far?: ReadonlyMap<string, readonly Element[]>;
 }
 
 /** Where a scan stopped at its deadline (opaque: pass it back as it is). */
 export interface ScanResume {
+  state?: unknown;
+}
+
+/** What scans took, kept for later ones (opaque: pass the same object to each). */
+export interface ScanClaims {
   state?: unknown;
 }
 
@@ -63,6 +73,24 @@ export interface ScanOptions {
   until?: number;
   /** The same object for every slice of one scan: what the earlier slices looked at. */
   resume?: ScanResume;
+  /**
+   * Where a place lies: -1 more than a screen above the viewport, 1 more than a screen below, 0
+   * near it (or without a box). Places far from it are set aside unread (`ScanResult.far`), to be
+   * scanned when they come near; one place in a few is looked at (see `partitionFar`). Applies to
+   * the places finders go through one by one (links, labelled elements, inputs, people); text
+   * walks are not set aside.
+   */
+  far?: (el: Element) => -1 | 0 | 1;
+  /**
+   * Scans only these places (an earlier scan's `far`, or part of it), nothing else of the page.
+   * The scan's root then only tells the finders where they run; no query goes beyond these.
+   */
+  only?: ReadonlyMap<string, readonly Element[]>;
+  /**
+   * The mentions taken by scans given the same object, for de-duplication: a place set aside and
+   * scanned later is no second mention of what an earlier scan took beside it (held weakly).
+   */
+  claims?: ScanClaims;
 }
 
 export interface SiteAdapter {

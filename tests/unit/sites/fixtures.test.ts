@@ -70,4 +70,35 @@ describe('every fixture page against expected.json', () => {
       }
     });
   }
+
+  for (const file of Object.keys(EXPECTED)) {
+    it(`${file}: places set aside as far from the viewport, scanned afterwards, give what one scan finds`, () => {
+      page = loadFixture(file);
+      const { doc, url, expected } = page;
+      const adapter = adapterFor(url, expected.customDomains ?? [])!;
+      const whole = adapter.scan(doc, doc);
+      // "Far": everything after the middle of the page (inside an open shadow root: after its host).
+      const all = [...doc.body.querySelectorAll('*')];
+      const middle = all[Math.floor(all.length / 2)];
+      const inDocument = (e: Element): Element => {
+        let cur = e;
+        for (let root = cur.getRootNode(); root !== doc; root = cur.getRootNode()) cur = (root as ShadowRoot).host;
+        return cur;
+      };
+      const after = (e: Element) => (middle.compareDocumentPosition(inDocument(e)) & 4) !== 0;
+      // What the first scan took counts against the places scanned later (a name beside a link).
+      const claims = {};
+      const near = adapter.scan(doc, doc, { far: (e) => (after(e) ? 1 : 0), claims });
+      const aside = [...(near.far?.values() ?? [])].flat();
+      for (const e of aside) expect(after(e)).toBe(true);
+      const rest = adapter.scan(doc, doc, { only: near.far ?? new Map(), claims });
+      const key = (m: (typeof whole.mentions)[number]) => [m.email, m.anchor, m.textRange?.join('-') ?? ''];
+      const sorted = (list: unknown[][]) => list.map((k) => ({ k, i: all.indexOf(k[1] as Element) })).sort((a, b) => a.i - b.i || String(a.k[0]).localeCompare(String(b.k[0])));
+      expect(sorted([...near.mentions, ...rest.mentions].map(key))).toEqual(sorted(whole.mentions.map(key)));
+      expect(near.scanned + rest.scanned).toBe(whole.scanned);
+      expect(aside.length, 'places set aside').toBeGreaterThan(0);
+      // `only` reads nothing else of the page.
+      expect(adapter.scan(doc, doc, { only: new Map() }).mentions).toEqual([]);
+    });
+  }
 });
