@@ -17,6 +17,7 @@ import {
   launchExtension,
   openCard,
   routeFixture,
+  routeHtml,
   setYou,
 } from './lib/index.mjs';
 
@@ -240,6 +241,55 @@ describe('badges on host pages', () => {
         assert.equal(last, far);
       }, { timeout: 10_000 });
       assert.ok((await shown()) > near);
+    } finally {
+      await session.context.unroute('https://*.lightning.force.com/**');
+      await page.close();
+    }
+  });
+
+  it('on a page that loads long, reads the rows near the viewport first, the rest as the rep scrolls or when the popup asks', async () => {
+    const spec = EXPECTED['salesforce-list.html'];
+    const leads = Object.keys(spec.badges);
+    // The fixture list with 300 more rows in its active view when the page loads; two more leads,
+    // one only in the middle row and one only in the last.
+    const middle = 'tom.baker@hooli.com';
+    const last = 'sofia.rossi@vandelay.it';
+    const rows = [];
+    for (let i = 0; i < 300; i++) {
+      const email = i === 150 ? middle : i === 299 ? last : leads[i % leads.length];
+      rows.push(`<tr data-row-key-value="x${i}"><th scope="row"><a href="/lightning/r/x${i}/view" title="Row ${i}">Row ${i}</a></th>` +
+        `<td data-label="Email"><lightning-formatted-email><a href="mailto:${email}">${email}</a></lightning-formatted-email></td></tr>`);
+    }
+    const fill = `<script>document.querySelector('.windowViewMode-normal.active tbody').insertAdjacentHTML('beforeend', ${JSON.stringify(rows.join(''))});</script>`;
+    const html = read('salesforce-list.html').replace(/<\/body>/i, `${fill}</body>`);
+    await routeHtml(session.context, 'https://*.lightning.force.com/**', html);
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      const badgeIn = (row) =>
+        page.$eval(`tr[data-row-key-value="${row}"] lightning-formatted-email`, (el) => el.querySelector('unison-badge')?.getAttribute('data-unison-email') ?? null);
+      const shown = async () => page.locator('unison-badge:not([data-unison-pending])').count();
+      await eventually(async () => assert.ok((await shown()) >= Object.values(spec.badges).reduce((a, b) => a + b, 0)), { timeout: 15_000 });
+      await page.waitForTimeout(800);
+      const near = await shown();
+      assert.ok(near < 150, `only rows near the viewport have badges (${near})`);
+      assert.equal(await badgeIn('x299'), null);
+      // Scrolled to the end, the last rows are read and get their badges, each after its address.
+      await page.locator('tr[data-row-key-value="x299"]').scrollIntoViewIfNeeded();
+      await eventually(async () => assert.equal(await badgeIn('x299'), last), { timeout: 10_000 });
+      assert.ok((await shown()) > near);
+      assert.equal(await badgeIn('x150'), null, 'the middle row was never near the viewport');
+      // The popup lists every lead: asking for them reads the rows never scrolled near too.
+      const popup = await session.popupPage(page);
+      const items = popup.getByRole('list', { name: 'Leads on this page' }).locator(':scope > li');
+      await eventually(async () => assert.equal(await items.count(), leads.length + 2), { timeout: 10_000 });
+      await items.filter({ hasText: 'Tom Baker' }).waitFor();
+      await popup.close();
+      // Back in the middle: its row has its badge, and no row has two.
+      await page.locator('tr[data-row-key-value="x150"]').scrollIntoViewIfNeeded();
+      await eventually(async () => assert.equal(await badgeIn('x150'), middle), { timeout: 10_000 });
+      const perRow = await page.$$eval('tr[data-row-key-value^="x"]', (trs) => Math.max(0, ...trs.map((tr) => tr.querySelectorAll('unison-badge').length)));
+      assert.ok(perRow <= 1, `at most one badge per row (${perRow})`);
     } finally {
       await session.context.unroute('https://*.lightning.force.com/**');
       await page.close();
