@@ -45,6 +45,30 @@ async function expectBadges(page, expected, label) {
   assert.deepEqual(sorted(await badgeCounts(page)), sorted(expected), `${label} (settled)`);
 }
 
+/** 300 rows for the Salesforce list fixture's active view (`x0`…`x299`), one mailto link each. */
+function listRows(emailAt) {
+  const rows = [];
+  for (let i = 0; i < 300; i++) {
+    const email = emailAt(i);
+    rows.push(`<tr data-row-key-value="x${i}"><th scope="row"><a href="/lightning/r/x${i}/view" title="Row ${i}">Row ${i}</a></th>` +
+      `<td data-label="Email"><lightning-formatted-email><a href="mailto:${email}">${email}</a></lightning-formatted-email></td></tr>`);
+  }
+  return rows.join('');
+}
+
+/** The address of the badge in a row's email cell (null: none). */
+const badgeInRow = (page, row) =>
+  page.$eval(`tr[data-row-key-value="${row}"] lightning-formatted-email`, (el) => el.querySelector('unison-badge')?.getAttribute('data-unison-email') ?? null);
+
+/** Opens the popup for `page` and waits until it lists `count` leads, `name` among them. */
+async function popupLists(session, page, count, name) {
+  const popup = await session.popupPage(page);
+  const items = popup.getByRole('list', { name: 'Leads on this page' }).locator(':scope > li');
+  await eventually(async () => assert.equal(await items.count(), count), { timeout: 10_000 });
+  await items.filter({ hasText: name }).waitFor();
+  await popup.close();
+}
+
 function bodyAndStyles(html) {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
   const styles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]).join('\n');
@@ -213,33 +237,18 @@ describe('badges on host pages', () => {
       // The page then loads 300 more rows at once, far taller than the window; one more lead
       // only appears in the last row.
       const far = 'sofia.rossi@vandelay.it';
-      await page.evaluate(([emails, last]) => {
-        const body = document.querySelector('.windowViewMode-normal.active tbody');
-        const rows = [];
-        for (let i = 0; i < 300; i++) {
-          const email = i === 299 ? last : emails[i % emails.length];
-          rows.push(`<tr data-row-key-value="x${i}"><th scope="row"><a href="/lightning/r/x${i}/view" title="Row ${i}">Row ${i}</a></th>` +
-            `<td data-label="Email"><lightning-formatted-email><a href="mailto:${email}">${email}</a></lightning-formatted-email></td></tr>`);
-        }
-        body.insertAdjacentHTML('beforeend', rows.join(''));
-      }, [leads, far]);
+      const rows = listRows((i) => (i === 299 ? far : leads[i % leads.length]));
+      await page.evaluate((html) => document.querySelector('.windowViewMode-normal.active tbody').insertAdjacentHTML('beforeend', html), rows);
       const shown = async () => page.locator('unison-badge:not([data-unison-pending])').count();
       await eventually(async () => assert.ok((await shown()) > Object.values(spec.badges).reduce((a, b) => a + b, 0)), { timeout: 10_000 });
       await page.waitForTimeout(500);
       const near = await shown();
       assert.ok(near < 200, `only rows near the viewport have badges (${near})`);
       // Every lead is listed in the popup at once, also the one in the last row.
-      const popup = await session.popupPage(page);
-      const items = popup.getByRole('list', { name: 'Leads on this page' }).locator(':scope > li');
-      await eventually(async () => assert.equal(await items.count(), leads.length + 1), { timeout: 10_000 });
-      await items.filter({ hasText: 'Sofia Rossi' }).waitFor();
-      await popup.close();
+      await popupLists(session, page, leads.length + 1, 'Sofia Rossi');
       // Scrolled to the end, the last rows get theirs, each right after its address.
       await page.locator('tr[data-row-key-value="x299"]').scrollIntoViewIfNeeded();
-      await eventually(async () => {
-        const last = await page.$eval('tr[data-row-key-value="x299"] lightning-formatted-email', (el) => el.querySelector('unison-badge')?.getAttribute('data-unison-email') ?? null);
-        assert.equal(last, far);
-      }, { timeout: 10_000 });
+      await eventually(async () => assert.equal(await badgeInRow(page, 'x299'), far), { timeout: 10_000 });
       assert.ok((await shown()) > near);
     } finally {
       await session.context.unroute('https://*.lightning.force.com/**');
@@ -254,20 +263,14 @@ describe('badges on host pages', () => {
     // one only in the middle row and one only in the last.
     const middle = 'tom.baker@hooli.com';
     const last = 'sofia.rossi@vandelay.it';
-    const rows = [];
-    for (let i = 0; i < 300; i++) {
-      const email = i === 150 ? middle : i === 299 ? last : leads[i % leads.length];
-      rows.push(`<tr data-row-key-value="x${i}"><th scope="row"><a href="/lightning/r/x${i}/view" title="Row ${i}">Row ${i}</a></th>` +
-        `<td data-label="Email"><lightning-formatted-email><a href="mailto:${email}">${email}</a></lightning-formatted-email></td></tr>`);
-    }
-    const fill = `<script>document.querySelector('.windowViewMode-normal.active tbody').insertAdjacentHTML('beforeend', ${JSON.stringify(rows.join(''))});</script>`;
+    const rows = listRows((i) => (i === 150 ? middle : i === 299 ? last : leads[i % leads.length]));
+    const fill = `<script>document.querySelector('.windowViewMode-normal.active tbody').insertAdjacentHTML('beforeend', ${JSON.stringify(rows)});</script>`;
     const html = read('salesforce-list.html').replace(/<\/body>/i, `${fill}</body>`);
     await routeHtml(session.context, 'https://*.lightning.force.com/**', html);
     const page = await session.context.newPage();
     try {
       await page.goto(spec.url);
-      const badgeIn = (row) =>
-        page.$eval(`tr[data-row-key-value="${row}"] lightning-formatted-email`, (el) => el.querySelector('unison-badge')?.getAttribute('data-unison-email') ?? null);
+      const badgeIn = (row) => badgeInRow(page, row);
       const shown = async () => page.locator('unison-badge:not([data-unison-pending])').count();
       await eventually(async () => assert.ok((await shown()) >= Object.values(spec.badges).reduce((a, b) => a + b, 0)), { timeout: 15_000 });
       await page.waitForTimeout(800);
@@ -280,11 +283,7 @@ describe('badges on host pages', () => {
       assert.ok((await shown()) > near);
       assert.equal(await badgeIn('x150'), null, 'the middle row was never near the viewport');
       // The popup lists every lead: asking for them reads the rows never scrolled near too.
-      const popup = await session.popupPage(page);
-      const items = popup.getByRole('list', { name: 'Leads on this page' }).locator(':scope > li');
-      await eventually(async () => assert.equal(await items.count(), leads.length + 2), { timeout: 10_000 });
-      await items.filter({ hasText: 'Tom Baker' }).waitFor();
-      await popup.close();
+      await popupLists(session, page, leads.length + 2, 'Tom Baker');
       // Back in the middle: its row has its badge, and no row has two.
       await page.locator('tr[data-row-key-value="x150"]').scrollIntoViewIfNeeded();
       await eventually(async () => assert.equal(await badgeIn('x150'), middle), { timeout: 10_000 });
