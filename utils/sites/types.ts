@@ -77,8 +77,9 @@ export interface ScanOptions {
    * Where a place lies: -1 more than a screen above the viewport, 1 more than a screen below, 0
    * near it (or without a box). Places far from it are set aside unread (`ScanResult.far`), to be
    * scanned when they come near; one place in a few is looked at (see `partitionFar`). Applies to
-   * the places finders go through one by one (links, labelled elements, inputs, people); text
-   * walks are not set aside.
+   * every query of the scan: the places finders go through one by one (links, labelled elements,
+   * inputs, people) and the containers whose text they walk (message bodies, email fields, list
+   * rows). A text walk over the whole root (the generic adapter's) is not set aside.
    */
   far?: (el: Element) => -1 | 0 | 1;
   /**
