@@ -141,7 +141,7 @@ export class OverlayEngine {
   /** What the passes that set places aside took: those places, scanned later, are no duplicates of it. */
   #claims: ScanClaims = {};
   #nearCheckScheduled = false;
-  #stopViewport: (() => void) | null = null;
+  #stopViewport?: () => void;
   scanned = 0;
   capped = false;
   #stopped = false;
@@ -167,7 +167,7 @@ export class OverlayEngine {
       attributes: true,
       attributeFilter: this.#deps.adapter.watchedAttributes,
     });
-    this.#stopViewport = this.#deps.onViewport?.(() => this.#scheduleNearCheck()) ?? null;
+    this.#stopViewport = this.#deps.onViewport?.(() => this.#scheduleNearCheck());
     // After the page's next frame, as a rescan: its layout is done by then, and the scan's
     // look at where places lie does not make the browser lay out the page inside Unison's task.
     return this.#run(async () => {
@@ -181,7 +181,6 @@ export class OverlayEngine {
     this.#observer?.disconnect();
     this.#observer = null;
     this.#stopViewport?.();
-    this.#stopViewport = null;
     this.#far.clear();
     this.#claims = {};
     for (const rec of this.#records()) this.#dropBadge(rec);
@@ -220,13 +219,6 @@ export class OverlayEngine {
     await this.#running;
   }
 
-  /** Places set aside as far from the viewport, not scanned yet. */
-  get farCount(): number {
-    let n = 0;
-    for (const set of this.#far.values()) n += set.size;
-    return n;
-  }
-
   /**
    * Scans every place set aside as far from the viewport (the popup lists every lead on the
    * page), then resolves. Their badges are made as their contacts come near (`whenNear`).
@@ -250,10 +242,10 @@ export class OverlayEngine {
   async #scanFar(all: boolean): Promise<void> {
     if (this.#stopped) return;
     const offscreen = this.#deps.offscreen;
+    const where: FarTest = all || !offscreen ? () => 0 : offscreen;
     const only = new Map<string, Element[]>();
     for (const [selector, set] of this.#far) {
-      const left = [...set].filter((el) => el.isConnected);
-      const { near, far } = all || !offscreen ? { near: left, far: [] } : partitionFar(left, offscreen);
+      const { near, far } = partitionFar([...set].filter((el) => el.isConnected), where);
       if (near.length) only.set(selector, near);
       if (far.length) this.#far.set(selector, new Set(far));
       else this.#far.delete(selector);

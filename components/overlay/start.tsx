@@ -102,12 +102,22 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     whenNear: nearViewport(ctx),
     offscreen: sideOfViewport,
     onViewport: (check) => {
-      // Scrolling anywhere (the page or a scrolling list inside it), or a resized window.
+      // Scrolling anywhere (the page or a scrolling list inside it) by half a screen since the
+      // last check (places within a screen are read, so none comes into view unread), or a
+      // resized window.
+      const at = new WeakMap<EventTarget, number>();
+      const onScroll = (e: Event) => {
+        const t = e.target!;
+        const y = t === document ? scrollY : (t as Element).scrollTop;
+        if (Math.abs(y - (at.get(t) ?? -innerHeight)) < innerHeight / 2) return;
+        at.set(t, y);
+        check();
+      };
       const opts = { capture: true, passive: true };
-      window.addEventListener('scroll', check, opts);
+      window.addEventListener('scroll', onScroll, opts);
       window.addEventListener('resize', check, opts);
       return () => {
-        window.removeEventListener('scroll', check, opts);
+        window.removeEventListener('scroll', onScroll, opts);
         window.removeEventListener('resize', check, opts);
       };
     },

@@ -265,6 +265,7 @@ export function partitionFar(list: readonly Element[], where: FarTest): { near: 
   const near: Element[] = [];
   const far: Element[] = [];
   const n = list.length;
+  if (!n) return { near, far };
   let prev = where(list[0]);
   (prev ? far : near).push(list[0]);
   for (let a = 0; a < n - 1; ) {
@@ -350,14 +351,9 @@ export class Collector {
     only?: ReadonlyMap<string, readonly Element[]>,
     claims?: ScanClaims,
   ) {
-    if (claims) {
-      const kept = (claims.state ??= { claimed: new WeakMap(), near: new WeakMap() }) as { claimed: Claims; near: Claims };
-      this.#claimed = kept.claimed;
-      this.#near = kept.near;
-    } else {
-      this.#claimed = new Map();
-      this.#near = new Map();
-    }
+    const kept = (claims ? (claims.state ??= { claimed: new WeakMap(), near: new WeakMap() }) : { claimed: new Map(), near: new Map() }) as { claimed: Claims; near: Claims };
+    this.#claimed = kept.claimed;
+    this.#near = kept.near;
     this.#limit = limit;
     this.#wanted = wanted;
     this.#far = far;
@@ -369,7 +365,7 @@ export class Collector {
     if (!q) {
       const only = this.#only;
       let list = only ? [...(only.get(selector) ?? [])] : queryRoots(roots, selector);
-      if (this.#far && list.length) {
+      if (this.#far) {
         const parts = partitionFar(list, this.#far);
         list = parts.near;
         if (parts.far.length) this.far.set(selector, parts.far);

@@ -30,6 +30,12 @@ describe('partitionFar', () => {
     expect(where.mock.calls.length).toBeLessThan(els.length / FAR_STRIDE + near.length + 3 * FAR_STRIDE);
   });
 
+  it('looks at nothing in an empty list', () => {
+    const where = vi.fn(() => 0 as const);
+    expect(partitionFar([], where)).toEqual({ near: [], far: [] });
+    expect(where).not.toHaveBeenCalled();
+  });
+
   it('keeps document order in both parts, and handles short lists', () => {
     for (const sides of [[0], [1], [1, 0], [0, -1, 1], [1, 0, -1, 0, 0]] as Array<Array<-1 | 0 | 1>>) {
       const { els, where } = places(sides);
