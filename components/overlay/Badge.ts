@@ -77,7 +77,7 @@ export interface BadgeElement {
 
 /**
  * Makes a badge for `lead`, not yet in the page: `<unison-badge data-unison-email>` with an open
- * shadow root holding the button (`pending`: it holds its place unseen until shown).
+ * shadow root holding the button (`pending`: made before the lookup confirmed the lead).
  */
 export function makeBadge(doc: Document, lead: LeadSummary, opts: { pending?: boolean; dark?: boolean } = {}): BadgeElement {
   watch();

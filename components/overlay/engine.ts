@@ -44,7 +44,7 @@ export interface BadgeHandle {
   /** The `<unison-badge>` element inserted beside the mention. */
   host: Element;
   remove(): void;
-  /** A badge made `pending` (before the lookup answered) shows, now with the lead's details. */
+  /** A badge made `pending` (before the lookup answered) is confirmed, with the lead's details. */
   confirm?(lead: LeadSummary): void;
 }
 
@@ -55,8 +55,9 @@ export interface EngineDeps {
   /** The rep's own addresses (from settings and from the page). */
   ownEmails: () => Set<string>;
   /**
-   * Creates and inserts a badge right after the anchor. A `pending` badge takes its place but
-   * stays invisible until `confirm` (the digest said "maybe a lead", the lookup has not answered).
+   * Creates and inserts a badge right after the anchor. A `pending` badge is not confirmed yet
+   * (the digest said "maybe a lead", the lookup has not answered): `confirm` gives it the lead's
+   * details, or the engine removes it.
    */
   createBadge: (mention: Mention, lead: LeadSummary, pending?: boolean) => BadgeHandle;
   /** Is this node part of Unison's own UI (badges, card)? Such nodes are never scanned. */
@@ -97,7 +98,7 @@ interface BadgeRecord {
   removed: boolean;
   /** Waiting for its contact to come near the viewport: the mention, and the element watched. */
   waiting: { mention: Mention; target: Element } | null;
-  /** Made before the lookup answered: invisible until confirmed, removed if not a lead. */
+  /** Made before the lookup answered: confirmed, or removed if not a lead. */
   unconfirmed: boolean;
 }
 
@@ -358,13 +359,14 @@ export class OverlayEngine {
   /**
    * A small batch of added nodes, handled in the observer's callback (before the page draws
    * them): mentions of leads known on this page get their badges at once, and so do mentions the
-   * digest says may be leads (pending, invisible, until the lookup answers).
+   * digest says may be leads (unconfirmed until the lookup answers, taken away if it says no).
+   * Their badges show in the frame that draws the rows: no second frame is drawn for them.
    */
   #handleNow(records: MutationRecord[]): void {
     const { roots, prune } = this.#changed(records);
-    // No computed-style check here: it would make the browser work out the page's styles in the
-    // middle of the page's own work. Each badge made now is checked once the page has drawn.
-    const mentions = this.#scan(roots, prune, [], true);
+    // The visibility check makes the browser work out the styles of what the page just added,
+    // which it would do for its next frame anyway; nothing hidden gets a badge, not for a moment.
+    const mentions = this.#scan(roots, prune, []);
     if (mentions.length === 0) return;
     // Many mentions after all (a whole view arrived): the usual way, with badges near the viewport.
     if (mentions.length > EAGER_BADGES) {
@@ -373,13 +375,13 @@ export class OverlayEngine {
     }
     const own = this.#deps.ownEmails();
     const toConfirm: BadgeRecord[] = [];
-    const made: BadgeRecord[] = [];
+    let made = 0;
     for (const m of mentions) {
       if (own.has(m.email) || this.#hasBadge(m)) continue;
       const lead = this.known.get(m.email);
       if (lead === null) continue;
       const rec = this.#track(m);
-      made.push(rec);
+      made++;
       if (lead) {
         this.#create(rec, m, lead);
       } else {
@@ -388,19 +390,11 @@ export class OverlayEngine {
         toConfirm.push(rec);
       }
     }
-    if (made.length === 0) return;
+    if (made === 0) return;
     this.#dropOwnRecords();
     void this.#run(async () => {
-      if (toConfirm.length > 0) await this.#lookupUnknown(toConfirm.map((r) => r.email));
-      else await new Promise<void>((r) => (this.#deps.schedule ?? defaultSchedule)(r));
-      const { adapter, doc } = this.#deps;
-      const memo = new Map<Element, boolean>();
-      for (const rec of made) {
-        if (rec.removed) continue;
-        // Hidden by a style sheet after all (e.g. rows added to a hidden view): no badge.
-        if (!adapter.isStillVisible(rec.anchor, doc, memo)) this.#forget(rec);
-        else this.#confirm(rec);
-      }
+      await this.#lookupUnknown(toConfirm.map((r) => r.email));
+      for (const rec of toConfirm) this.#confirm(rec);
       this.#deps.onLeads?.(this.spottedLeads());
     });
   }
@@ -446,7 +440,6 @@ export class OverlayEngine {
     roots: Iterable<ParentNode | Node>,
     prune: boolean,
     recheckWithin: Node[] | 'all',
-    noStyle = false,
     slice?: Slice,
     scope?: { far?: boolean; only?: ReadonlyMap<string, readonly Element[]> },
   ): Mention[] {
@@ -476,7 +469,6 @@ export class OverlayEngine {
       const res = adapter.scan(root as ParentNode, doc, {
         limit: remaining,
         wanted: this.#wanted,
-        noStyle,
         memo,
         until: slice?.until,
         resume: slice && (slice.resume ??= {}),
@@ -538,7 +530,7 @@ export class OverlayEngine {
       const todo = slice.rest;
       slice.rest = [];
       slice.until = performance.now() + SCAN_SLICE_MS;
-      mentions.push(...this.#scan(todo, first && prune, recheckWithin, false, slice, { far, only }));
+      mentions.push(...this.#scan(todo, first && prune, recheckWithin, slice, { far, only }));
     }
     await this.#badge(mentions);
   }

@@ -134,18 +134,12 @@ type CheckVisibility = (o?: object) => boolean;
  * once per candidate.
  */
 export class Visibility {
-  /**
-   * @param css    false: leave out the computed-style check (`checkVisibility`), which makes the
-   *               browser work out styles at once; the caller checks later.
-   * @param chain  answers for ancestors, shared by the scans of one pass (see `ScanOptions.memo`)
-   */
+  /** @param chain  answers for ancestors, shared by the scans of one pass (see `ScanOptions.memo`) */
   readonly #site: SiteHidden | null;
-  readonly #css: boolean;
   readonly #chain: Map<Element, boolean>;
 
-  constructor(site: SiteHidden | null = null, css = true, chain = new Map<Element, boolean>()) {
+  constructor(site: SiteHidden | null = null, chain = new Map<Element, boolean>()) {
     this.#site = site;
-    this.#css = css;
     this.#chain = chain;
   }
 
@@ -190,7 +184,7 @@ export class Visibility {
   visible(node: Node): boolean {
     const el = node.nodeType === ELEMENT ? (node as Element) : parentOf(node);
     if (!el || !el.isConnected || this.excluded(el)) return false;
-    return !this.#css || Visibility.#rendered(el);
+    return Visibility.#rendered(el);
   }
 
   /** The same for an input whose value is the mention (the input itself is not held against it). */
@@ -687,14 +681,14 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
       if (resume) resume.state = state;
       const [c, roots] = state;
       c.slice(opts?.until ?? 0);
-      spec.find({ c, vis: new Visibility(hidden, !opts?.noStyle, opts?.memo), doc, roots, root });
+      spec.find({ c, vis: new Visibility(hidden, opts?.memo), doc, roots, root });
       return c.result();
     },
     ownEmails(doc: Document): string[] {
       return spec.ownEmails ? spec.ownEmails(doc) : [];
     },
     isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean {
-      return stillVisible(anchor, doc, new Visibility(hidden, true, memo)) && (spec.stillMention ? spec.stillMention(anchor) : true);
+      return stillVisible(anchor, doc, new Visibility(hidden, memo)) && (spec.stillMention ? spec.stillMention(anchor) : true);
     },
   };
 }

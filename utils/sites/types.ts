@@ -57,11 +57,6 @@ export interface ScanOptions {
    */
   wanted?: (email: string) => boolean;
   /**
-   * Leaves out the computed-style check (hidden by a style sheet), so the scan does not make the
-   * browser work out styles at once; the caller checks each mention later (`isStillVisible`).
-   */
-  noStyle?: boolean;
-  /**
    * What the scans of one pass found out about ancestors (hidden or not), shared between them:
    * valid only while the page does not change, so a new one per pass.
    */
