@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { BUILTIN_MATCHES, customDomainMatches, normaliseDomain } from './utils/sites/hosts';
+import { polyfillAsEsm } from './build/polyfill-esm';
 
 /**
  * End-to-end test builds only. Chromium asks the user before granting a CRM domain added in the
@@ -25,7 +26,8 @@ export default defineConfig({
   // Tests and benchmarks build into their own folders so parallel runs never share one.
   outDir: process.env.UNISON_OUT_DIR || '.output',
   vite: () => ({
-    plugins: [preact()],
+    // The polyfill as an ES module: no interop copy that binds every API on each page load.
+    plugins: [preact(), polyfillAsEsm()],
     resolve: {
       // `autoMount` of WXT's shadow-root UI is never used: its element watcher stays out of the
       // content script (about 2 KB gzipped). See utils/no-auto-mount.ts.

@@ -1,0 +1,81 @@
+// @vitest-environment node
+/**
+ * The build's polyfill plugin: the real webextension-polyfill file, given an ES default export,
+ * hands over the browser's own `browser` without reading its APIs (the CommonJS interop copy read
+ * every one), and still wraps `chrome` where there is no `browser`.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { polyfillAsEsm, polyfillToEsm } from '../../build/polyfill-esm';
+
+const require = createRequire(import.meta.url);
+const file = require.resolve('webextension-polyfill');
+const source = readFileSync(file, 'utf8');
+const g = globalThis as Record<string, unknown>;
+const dirs: string[] = [];
+let n = 0;
+
+async function load(): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'polyfill-esm-'));
+  dirs.push(dir);
+  const path = join(dir, `polyfill-${++n}.mjs`);
+  writeFileSync(path, polyfillToEsm(source));
+  return (await import(/* @vite-ignore */ pathToFileURL(path).href)).default;
+}
+
+/** An object standing for the browser's own API root: counts every API read. */
+function apiRoot(reads: string[]) {
+  const root = {};
+  for (const name of ['runtime', 'storage', 'tabs', 'i18n', 'alarms', 'app']) {
+    Object.defineProperty(root, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        reads.push(name);
+        return name === 'runtime' ? { id: 'unison-ext', sendMessage: () => undefined } : {};
+      },
+    });
+  }
+  return root;
+}
+
+afterEach(() => {
+  delete g.browser;
+  delete g.chrome;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('polyfill as an ES module', () => {
+  it('transforms only the polyfill file', () => {
+    const plugin = polyfillAsEsm() as { transform: (code: string, id: string) => { code: string } | null };
+    expect(plugin.transform('x', '/p/node_modules/lodash/index.js')).toBeNull();
+    expect(plugin.transform(source, file)?.code).toContain('export default module.exports');
+    expect(plugin.transform(source, `${file}?v=1`)).not.toBeNull();
+  });
+
+  it("hands over the browser's own `browser`, reading no API but `runtime`", async () => {
+    const reads: string[] = [];
+    const own = apiRoot(reads);
+    g.browser = own;
+    g.chrome = own;
+    expect(await load()).toBe(own);
+    // The polyfill's own check (`browser.runtime.id`); the interop copy read all six.
+    expect(reads.every((r) => r === 'runtime')).toBe(true);
+  });
+
+  it('wraps `chrome` where there is no `browser`: callbacks become promises', async () => {
+    g.chrome = {
+      runtime: {
+        id: 'unison-ext',
+        lastError: undefined,
+        sendMessage: (message: unknown, callback: (reply: unknown) => void) => callback({ echo: message }),
+      },
+    };
+    const browser = (await load()) as { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+    await expect(browser.runtime.sendMessage({ type: 'hello' })).resolves.toEqual({ echo: { type: 'hello' } });
+  });
+});
