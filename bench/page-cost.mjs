@@ -26,13 +26,20 @@ import { summarize } from './lib/stats.mjs';
 export const VARIANTS = ['plain', 'unison', 'naive', 'linkify'];
 export const PHASES = ['initial', 'row', 'burst', 'navigate'];
 
-/** Installed before any page script: collects long tasks (> 50 ms) of the page's event loop. */
+/**
+ * Installed before any page script: collects long tasks (> 50 ms) of the page's event loop, and
+ * layout shifts (the Layout Instability API's score of content that moved between two frames).
+ */
 const INSTRUMENT = `(() => {
   window.__benchLong = [];
+  window.__benchShift = [];
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__benchLong.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__benchShift.push([e.startTime, e.value]);
+    }).observe({ type: 'layout-shift', buffered: true });
   } catch {}
 })();`;
 
@@ -120,6 +127,11 @@ async function settle(page, variant, { min, quiet, timeout = 45_000 }) {
   }
 }
 
+/** The layout-shift score of the shifts that started in [from, to). */
+function shiftBetween(list, from, to) {
+  return list.filter(([start]) => start >= from && start < to).reduce((a, [, v]) => a + v, 0);
+}
+
 function longTasksBetween(list, from, to) {
   const inside = list.filter(([start]) => start >= from && start < to);
   return { count: inside.length, total: inside.reduce((a, [, d]) => a + d, 0), max: inside.reduce((a, [, d]) => Math.max(a, d), 0) };
@@ -160,7 +172,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
     const script0 = await stopProfile(cdp, variant, profile);
     const timing = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
-      return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, now: performance.now(), long: window.__benchLong };
+      return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, now: performance.now(), long: window.__benchLong, shift: window.__benchShift };
     });
     const out = {
       initial: {
@@ -174,6 +186,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
         // the page's own parsing comes before it and is the same for every variant.
         long: longTasksBetween(timing.long, timing.dcl, timing.now),
         longAll: longTasksBetween(timing.long, 0, timing.now),
+        shift: shiftBetween(timing.shift, 0, timing.now),
       },
     };
     if (variant === 'unison' && known) {
@@ -195,7 +208,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
       const s = await settle(page, variant, settleOpts.later);
       const after = await metrics(cdp);
       const script = await stopProfile(cdp, variant, profile);
-      const t1 = await page.evaluate(() => ({ now: performance.now(), long: window.__benchLong }));
+      const t1 = await page.evaluate(() => ({ now: performance.now(), long: window.__benchLong, shift: window.__benchShift }));
       out[phase] = {
         task: after.task - before.task,
         script,
@@ -204,6 +217,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
         settledMs: s.lastChangeMs,
         timedOut: !!s.timedOut,
         long: longTasksBetween(t1.long, t0, t1.now),
+        shift: shiftBetween(t1.shift, t0, t1.now),
       };
     }
     out.heapEnd = await heapAfterGc(cdp);
@@ -269,6 +283,7 @@ export function summarizePageCost(raw, profiled = {}) {
           settledMs: summarize(runs.map((x) => x[ph].settledMs)),
           longCount: summarize(runs.map((x) => x[ph].long.count)),
           longMax: summarize(runs.map((x) => x[ph].long.max)),
+          shift: summarize(runs.map((x) => x[ph].shift ?? 0)),
           timedOut: runs.filter((x) => x[ph].timedOut).length,
         };
       }
@@ -284,7 +299,11 @@ export function summarizePageCost(raw, profiled = {}) {
       for (const ph of PHASES) {
         const n = Math.min(runs.length, plain.length);
         const d = (key) => summarize(Array.from({ length: n }, (_, i) => runs[i][ph][key] - plain[i][ph][key]));
-        extra[ph] = { task: d('task'), longCount: summarize(Array.from({ length: n }, (_, i) => runs[i][ph].long.count - plain[i][ph].long.count)) };
+        extra[ph] = {
+          task: d('task'),
+          longCount: summarize(Array.from({ length: n }, (_, i) => runs[i][ph].long.count - plain[i][ph].long.count)),
+          shift: summarize(Array.from({ length: n }, (_, i) => (runs[i][ph].shift ?? 0) - (plain[i][ph].shift ?? 0))),
+        };
       }
       extra.heap = summarize(Array.from({ length: Math.min(runs.length, plain.length) }, (_, i) => runs[i].heap - plain[i].heap));
       page.extra[v] = extra;

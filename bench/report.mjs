@@ -33,6 +33,14 @@ export function goals(results) {
       const script = p.variants.unison[ph].script.median;
       add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (${what})`, `adds ${fmt(adds)} ms, of which script ${fmt(script)} ms`, adds <= 2 && script <= 2);
     }
+    // The badges take room beside their contacts: what follows on the line moves over, unless
+    // the badge goes in with the content, in the frame that first shows it.
+    const shifts = PHASES.map((ph) => u[ph].shift?.median ?? 0);
+    add(
+      `${PAGE_LABEL[id]}: badges cause no layout shift (score added, median)`,
+      PHASES.map((ph, i) => `${PHASE_LABEL[ph]} ${fmtShift(shifts[i])}`).join(', '),
+      shifts.every((x) => x <= SHIFT_NOISE),
+    );
     const extraLong = Math.max(...PHASES.map((ph) => u[ph].longCount.median ?? 0));
     const maxLong = Math.max(...PHASES.map((ph) => p.variants.unison[ph].longMax.max ?? 0));
     add(`${PAGE_LABEL[id]}: no long task (> 50 ms) caused by the extension`, `${fmt(extraLong)} extra long tasks (longest seen with it: ${fmt(maxLong)} ms)`, extraLong <= 0);
@@ -52,6 +60,15 @@ export function goals(results) {
   if (sy && !sy.unavailable && sy.events >= 10_000) add('Sync of 10,000 events ≥ 2,000 events/s', `${fmt(sy.perSecond.median)} events/s`, sy.perSecond.median >= 2000);
   else add('Sync of 10,000 events ≥ 2,000 events/s', sy?.unavailable ?? (sy ? `only ${sy.events} events in this mode` : 'not measured'), null);
   return out;
+}
+
+/** A layout-shift score added below this counts as none (rounding of the API's own sums). */
+const SHIFT_NOISE = 0.0005;
+
+/** A layout-shift score, e.g. "0.0136", or "0" when there is none. */
+function fmtShift(x) {
+  if (x == null || !Number.isFinite(x)) return '–';
+  return Math.abs(x) < SHIFT_NOISE ? '0' : x.toFixed(4);
 }
 
 function table(head, rows) {
@@ -113,7 +130,7 @@ export function toMarkdown(results) {
   if (pc) {
     lines.push('## Page cost in detail');
     lines.push('');
-    lines.push('Main-thread, script and style + layout time in ms (CPU time of the page\'s main thread), long tasks over 50 ms, badges or markers on the page, per phase. "Adds" is paired: each round\'s run minus the plain run of the same round. "Script" is the scanner\'s own JavaScript and the DOM calls it makes, wherever it runs (tasks, callbacks, promise jobs), from the profiled rounds.');
+    lines.push('Main-thread, script and style + layout time in ms (CPU time of the page\'s main thread), long tasks over 50 ms, layout-shift score (median), badges or markers on the page, per phase. "Adds" is paired: each round\'s run minus the plain run of the same round. "Script" is the scanner\'s own JavaScript and the DOM calls it makes, wherever it runs (tasks, callbacks, promise jobs), from the profiled rounds.');
     lines.push('');
     for (const [id, p] of Object.entries(pc)) {
       lines.push(`### ${PAGE_LABEL[id] ?? id}`);
@@ -133,11 +150,12 @@ export function toMarkdown(results) {
             fmtSpread(x.script),
             fmtSpread(x.layout),
             `${fmt(x.longCount.median)} (longest ${fmt(x.longMax.max)} ms)`,
+            fmtShift(x.shift?.median),
             fmt(x.count.median),
           ]);
         }
       }
-      lines.push(table(['Variant', 'Phase', 'Main thread', 'Adds', 'Script', 'Style + layout', 'Long tasks', 'Badges / markers'], rows));
+      lines.push(table(['Variant', 'Phase', 'Main thread', 'Adds', 'Script', 'Style + layout', 'Long tasks', 'Layout shift', 'Badges / markers'], rows));
       lines.push('');
       const u = p.variants.unison;
       if (u) {
