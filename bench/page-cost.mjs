@@ -127,13 +127,18 @@ async function settle(page, variant, { min, quiet, timeout = 45_000 }) {
   }
 }
 
+/** The `[startTime, value]` entries that started in [from, to). */
+function between(list, from, to) {
+  return list.filter(([start]) => start >= from && start < to);
+}
+
 /** The layout-shift score of the shifts that started in [from, to). */
 function shiftBetween(list, from, to) {
-  return list.filter(([start]) => start >= from && start < to).reduce((a, [, v]) => a + v, 0);
+  return between(list, from, to).reduce((a, [, v]) => a + v, 0);
 }
 
 function longTasksBetween(list, from, to) {
-  const inside = list.filter(([start]) => start >= from && start < to);
+  const inside = between(list, from, to);
   return { count: inside.length, total: inside.reduce((a, [, d]) => a + d, 0), max: inside.reduce((a, [, d]) => Math.max(a, d), 0) };
 }
 
@@ -298,12 +303,8 @@ export function summarizePageCost(raw, profiled = {}) {
       const extra = {};
       for (const ph of PHASES) {
         const n = Math.min(runs.length, plain.length);
-        const d = (key) => summarize(Array.from({ length: n }, (_, i) => runs[i][ph][key] - plain[i][ph][key]));
-        extra[ph] = {
-          task: d('task'),
-          longCount: summarize(Array.from({ length: n }, (_, i) => runs[i][ph].long.count - plain[i][ph].long.count)),
-          shift: summarize(Array.from({ length: n }, (_, i) => (runs[i][ph].shift ?? 0) - (plain[i][ph].shift ?? 0))),
-        };
+        const d = (get) => summarize(Array.from({ length: n }, (_, i) => get(runs[i][ph]) - get(plain[i][ph])));
+        extra[ph] = { task: d((x) => x.task), longCount: d((x) => x.long.count), shift: d((x) => x.shift ?? 0) };
       }
       extra.heap = summarize(Array.from({ length: Math.min(runs.length, plain.length) }, (_, i) => runs[i].heap - plain[i].heap));
       page.extra[v] = extra;
