@@ -10,7 +10,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { Answers, LeadCard, LeadSummary, SpottedReport } from '@/utils/protocol';
 import { ADAPTERS } from '@/utils/sites';
-import type { Mention, SiteAdapter } from '@/utils/sites/types';
+import type { SiteAdapter } from '@/utils/sites/types';
 import { BADGE_EVENTS, installBadgeEvents, makeBadge } from './Badge';
 import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
@@ -98,7 +98,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     lookup: client.lookup,
     ownEmails,
     isOwnNode,
-    createBadge,
+    createBadge: (mention, lead, pending) => createBadge(adapter.badgeAfter(mention.anchor), lead, pending),
     whenNear: nearViewport(ctx),
     offscreen: sideOfViewport,
     onViewport: (check) => {
@@ -214,17 +214,17 @@ function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => vo
 }
 
 /**
- * A badge beside the mention (see Badge.ts), built while detached and inserted once. Not through
+ * A badge right after `after` (the mention's anchor, or what the site writes beside it: see
+ * `SiteAdapter.badgeAfter`), built while detached and inserted once (see Badge.ts). Not through
  * `createShadowRootUi`, which gives each UI an `<html>`, `<head>`, `<style>` and `<body>` of its
  * own and a few promise turns: fine for the one card, but a mail list brings badges by the dozen
  * and each of those costs the host page time in the same frame as its own rows. The badge keeps
  * what that isolation gives: an open shadow root, styles from one shared sheet that starts with
  * the `:host { all: initial }` reset, and events that never reach the page.
  */
-function createBadge(mention: Mention, lead: LeadSummary, pending = false): BadgeHandle {
+function createBadge(after: Node, lead: LeadSummary, pending = false): BadgeHandle {
   const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageIsDark.value });
-  const anchor = mention.anchor;
-  if (anchor.isConnected) anchor.parentNode?.insertBefore(badge.host, anchor.nextSibling);
+  if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);
   return {
     host: badge.host,
     remove: badge.remove,

@@ -133,6 +133,12 @@ describe('badges on host pages', () => {
         history.pushState(null, '', '#inbox/FMfcgzQXJWDsKkLWPpBzKqvRrZvMxbHx');
       }, thread);
       await expectBadges(page, EXPECTED['gmail-thread.html'].badges, 'thread after navigation');
+      // A sender's badge goes after the address written beside the name, so the address does not move.
+      const senders = await page.$$eval('span.gD + span.go', (gos) =>
+        gos.map((go) => [go.previousElementSibling.getAttribute('email'), go.nextElementSibling?.localName ?? '', go.nextElementSibling?.getAttribute('data-unison-email') ?? '']),
+      );
+      assert.equal(senders.length, 3, JSON.stringify(senders));
+      for (const [email, tag, badged] of senders) assert.deepEqual([tag, badged], ['unison-badge', email], email);
       const inbox = bodyAndStyles(read('gmail-inbox.html'));
       await page.evaluate(({ body }) => {
         document.body.innerHTML = body;

@@ -663,6 +663,8 @@ export interface AdapterSpec {
   ownEmails?: (doc: Document) => string[];
   /** Extra test for `isStillVisible` (e.g. the anchor still carries an address). */
   stillMention?: (anchor: Node) => boolean;
+  /** See `SiteAdapter.badgeAfter` (default: the anchor). */
+  badgeAfter?: (anchor: Node) => Node;
 }
 
 export function defineAdapter(spec: AdapterSpec): SiteAdapter {
@@ -690,5 +692,6 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
     isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean {
       return stillVisible(anchor, doc, new Visibility(hidden, memo)) && (spec.stillMention ? spec.stillMention(anchor) : true);
     },
+    badgeAfter: spec.badgeAfter ?? ((anchor) => anchor),
   };
 }

@@ -31,6 +31,8 @@ export const GMAIL_SELECTORS = {
   me: '[name="me"]',
   /** Hidden accessibility copy of a thread list row's senders. */
   accessibilityCopy: 'afn',
+  /** The sender's address written after the name in an open thread (`span.go`, a class). */
+  addressBeside: 'go',
   /** A collapsed message (or the collapsed "older messages" bar) of a long thread. */
   collapsed: '.kv, .kQ, .kx',
   /** Parts of a message a collapsed message does not show: recipients and body. */
@@ -61,7 +63,7 @@ const hidden = {
     if (cls.contains(S.accessibilityCopy)) return true;
     const tag = el.localName;
     if (tag === 'span') {
-      if (cls.contains('go') || el.getAttribute('name') === 'me') return true;
+      if (cls.contains(S.addressBeside) || el.getAttribute('name') === 'me') return true;
       if (!cls.contains('hb')) return false;
     } else if (tag !== 'div' || !(cls.contains('ii') || cls.contains('a3s'))) return false;
     return el.closest(S.collapsed) !== null;
@@ -117,10 +119,22 @@ function findBodies(ctx: FindContext & { root: ParentNode }): void {
   findText(ctx, bodies);
 }
 
+/**
+ * A thread's sender reads `Ann Lee <ann@acme.io>`: the name (`span.gD`, the mention) and then the
+ * address written again (`span.go`). The badge goes after the address, at the end of what the
+ * line says about that person, so the address does not move over when the badge goes in.
+ */
+function badgeAfter(anchor: Node): Node {
+  let next = anchor.nextSibling;
+  while (next && next.nodeType === 3 && !(next.nodeValue ?? '').trim()) next = next.nextSibling;
+  return next && next.nodeType === 1 && (next as Element).localName === 'span' && (next as Element).classList.contains(S.addressBeside) ? next : anchor;
+}
+
 export const gmail = defineAdapter({
   id: 'gmail',
   watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'email', 'data-hovercard-id'],
   hidden,
+  badgeAfter,
   find(ctx) {
     findChips(ctx);
     if (!ctx.c.full) findPeople(ctx);

@@ -103,4 +103,10 @@ export interface SiteAdapter {
   watchedAttributes: string[];
   /** Whether a previously found anchor is still a visible mention (after attribute mutations, view switches). */
   isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean;
+  /**
+   * The node a mention's badge goes right after: the anchor, or what the page writes beside it on
+   * the same line (Gmail's `<address>` after a sender's name), so that no text after the badge
+   * moves when it goes in.
+   */
+  badgeAfter(anchor: Node): Node;
 }

@@ -102,6 +102,28 @@ describe('Gmail open thread', () => {
     expect(mentions.filter((m) => msg3.contains(m.anchor) && m.email === 'ann@acme.io')).toHaveLength(1);
   });
 
+  it('puts a sender\'s badge after the address written beside the name, elsewhere right after the mention', () => {
+    const { doc } = open('gmail-thread.html');
+    const { mentions } = gmail.scan(doc, doc);
+    // The three senders whose address is written beside them (a collapsed message shows the name only).
+    const senders = mentions.filter((m) => el(m).matches('span.gD') && el(m).parentElement!.querySelector(':scope > span.go'));
+    expect(senders.length).toBe(3);
+    for (const m of senders) {
+      const after = gmail.badgeAfter(m.anchor) as Element;
+      expect(after.matches('span.go')).toBe(true);
+      expect(after.parentNode).toBe(m.anchor.parentNode);
+      expect(after.textContent).toContain(m.email);
+    }
+    // Recipients, body links and a sender without the address beside it: right after the mention.
+    const others = mentions.filter((m) => !senders.includes(m));
+    expect(others.some((m) => el(m).matches('span.gD'))).toBe(true);
+    expect(others.length).toBeGreaterThan(1);
+    for (const m of others) expect(gmail.badgeAfter(m.anchor)).toBe(m.anchor);
+    const sender = senders[0].anchor as Element;
+    sender.parentNode!.querySelector('span.go')!.remove();
+    expect(gmail.badgeAfter(sender)).toBe(sender);
+  });
+
   it('validates data-hovercard-id: a person id is no address', () => {
     const { doc } = open('gmail-thread.html');
     const { mentions } = gmail.scan(doc, doc);
