@@ -20,7 +20,7 @@ import { blockExternalNetwork, routeHtml } from '../tests/e2e/lib/routes.mjs';
 import { chromiumArgs, makeProfileDir, removeProfileDir, requireChromium } from '../scripts/lib/chromium.mjs';
 import { bundle } from './lib/esbuild.mjs';
 import { BENCH } from './lib/paths.mjs';
-import { PROFILE_INTERVAL_US, ownScript, ownScriptTime } from './lib/profile.mjs';
+import { PROFILE_INTERVAL_US, ownScript, ownScriptSplit } from './lib/profile.mjs';
 import { summarize } from './lib/stats.mjs';
 
 export const VARIANTS = ['plain', 'unison', 'naive', 'linkify'];
@@ -96,7 +96,7 @@ async function startProfile(cdp, on) {
 async function stopProfile(cdp, variant, on) {
   if (!on) return null;
   const { profile } = await cdp.send('Profiler.stop');
-  return ownScriptTime(profile, ownScript(variant));
+  return ownScriptSplit(profile, ownScript(variant));
 }
 
 function counterFor(variant) {
@@ -174,7 +174,7 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
     await page.goto(fixture.url, { waitUntil: 'load', timeout: 60_000 });
     const s0 = await settle(page, variant, settleOpts.initial);
     const m0 = await metrics(cdp);
-    const script0 = await stopProfile(cdp, variant, profile);
+    const prof0 = await stopProfile(cdp, variant, profile);
     const timing = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       return { dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, now: performance.now(), long: window.__benchLong, shift: window.__benchShift };
@@ -182,7 +182,8 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
     const out = {
       initial: {
         task: m0.task,
-        script: script0,
+        script: prof0?.script ?? null,
+        forced: prof0?.forced ?? null,
         layout: m0.layout,
         count: s0.count,
         settledMs: s0.lastChangeMs,
@@ -212,11 +213,12 @@ export async function measureOnce(context, fixture, variant, { scripts, settleOp
       await page.evaluate(action);
       const s = await settle(page, variant, settleOpts.later);
       const after = await metrics(cdp);
-      const script = await stopProfile(cdp, variant, profile);
+      const prof = await stopProfile(cdp, variant, profile);
       const t1 = await page.evaluate(() => ({ now: performance.now(), long: window.__benchLong, shift: window.__benchShift }));
       out[phase] = {
         task: after.task - before.task,
-        script,
+        script: prof?.script ?? null,
+        forced: prof?.forced ?? null,
         layout: after.layout - before.layout,
         count: s.count,
         settledMs: s.lastChangeMs,
@@ -283,6 +285,10 @@ export function summarizePageCost(raw, profiled = {}) {
           task: summarize(runs.map((x) => x[ph].task)),
           // The scanner's own script time, from the profiled runs (none for the plain page).
           script: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].script)),
+          // Of it, the style and layout its calls made the browser work out early (see FORCING),
+          // and the rest: the scanner's own work (per round, then the median).
+          forced: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].forced ?? 0)),
+          own: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].script - (x[ph].forced ?? 0))),
           layout: summarize(runs.map((x) => x[ph].layout)),
           count: summarize(runs.map((x) => x[ph].count)),
           settledMs: summarize(runs.map((x) => x[ph].settledMs)),

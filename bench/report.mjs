@@ -26,12 +26,19 @@ export function goals(results) {
       u.initial.task.median <= 50 && (firstScript ?? 0) <= 50,
     );
     // Every later batch counts: the common one (a row arrives) and the 50 rows added at once. The
-    // content script's own script time (profiled rounds) is a floor under what it adds, so a
-    // batch passes only when both are within the goal.
+    // content script's own work (profiled rounds) is a floor under what it adds, so a batch passes
+    // only when both are within the goal. Its own work leaves out the page's style and layout for
+    // the new rows that its visibility check has the browser work out early (shown beside it):
+    // the page's next frame then has that much less to do, which `adds` measures.
     for (const [ph, what] of [['row', 'one new row'], ['burst', '50 rows at once']]) {
       const adds = u[ph].task.median;
-      const script = p.variants.unison[ph].script.median;
-      add(`${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (${what})`, `adds ${fmt(adds)} ms, of which script ${fmt(script)} ms`, adds <= 2 && script <= 2);
+      const x = p.variants.unison[ph];
+      const own = x.own?.median ?? x.script.median;
+      add(
+        `${PAGE_LABEL[id]}: later mutation batch ≤ 2 ms (${what})`,
+        `adds ${fmt(adds)} ms; script ${fmt(x.script.median)} ms: own work ${fmt(own)} ms, the page's style and layout worked out early ${fmt(x.forced?.median ?? 0)} ms`,
+        adds <= 2 && own <= 2,
+      );
     }
     // The badges take room beside their contacts: what follows on the line moves over, unless
     // the badge goes in with the content, in the frame that first shows it.
@@ -130,7 +137,7 @@ export function toMarkdown(results) {
   if (pc) {
     lines.push('## Page cost in detail');
     lines.push('');
-    lines.push('Main-thread, script and style + layout time in ms (CPU time of the page\'s main thread), long tasks over 50 ms, layout-shift score (median), badges or markers on the page, per phase. "Adds" is paired: each round\'s run minus the plain run of the same round. "Script" is the scanner\'s own JavaScript and the DOM calls it makes, wherever it runs (tasks, callbacks, promise jobs), from the profiled rounds.');
+    lines.push('Main-thread, script and style + layout time in ms (CPU time of the page\'s main thread), long tasks over 50 ms, layout-shift score (median), badges or markers on the page, per phase. "Adds" is paired: each round\'s run minus the plain run of the same round. "Script" is the scanner\'s own JavaScript and the DOM calls it makes, wherever it runs (tasks, callbacks, promise jobs), from the profiled rounds; "of it, forced style + layout" is the part spent in calls that make the browser work out style or layout early (a visibility check, a box read), mostly the page\'s own work for its next frame, done sooner ("style + layout" counts it too).');
     lines.push('');
     for (const [id, p] of Object.entries(pc)) {
       lines.push(`### ${PAGE_LABEL[id] ?? id}`);
@@ -148,6 +155,7 @@ export function toMarkdown(results) {
             fmtSpread(x.task),
             e ? fmtSpread(e.task) : '–',
             fmtSpread(x.script),
+            fmt(x.forced?.median ?? 0),
             fmtSpread(x.layout),
             `${fmt(x.longCount.median)} (longest ${fmt(x.longMax.max)} ms)`,
             fmtShift(x.shift?.median),
@@ -155,7 +163,7 @@ export function toMarkdown(results) {
           ]);
         }
       }
-      lines.push(table(['Variant', 'Phase', 'Main thread', 'Adds', 'Script', 'Style + layout', 'Long tasks', 'Layout shift', 'Badges / markers'], rows));
+      lines.push(table(['Variant', 'Phase', 'Main thread', 'Adds', 'Script', 'Of it, forced style + layout', 'Style + layout', 'Long tasks', 'Layout shift', 'Badges / markers'], rows));
       lines.push('');
       const u = p.variants.unison;
       if (u) {

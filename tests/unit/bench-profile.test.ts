@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module of the benchmark, without types
-import { ownScript, ownScriptTime } from '../../bench/lib/profile.mjs';
+import { ownScript, ownScriptSplit, ownScriptTime } from '../../bench/lib/profile.mjs';
 
 type Frame = { url: string };
 /** A V8 CPU profile: root → page → (ext → dom call), root → idle. */
@@ -45,5 +45,32 @@ describe('ownScriptTime (benchmark: the scanner\'s own script time)', () => {
     expect(isNaive('bench-naive-scanner.js')).toBe(true);
     expect(isNaive('bench-linkify-scanner.js')).toBe(false);
     expect(unison('https://mail.google.com/app.js')).toBe(false);
+  });
+});
+
+describe('ownScriptSplit (benchmark: the style and layout a scanner forces early)', () => {
+  const unison = ownScript('unison');
+  /** root → page → ext → [checkVisibility, appendChild]; root → page → getBoundingClientRect (the page's own). */
+  const p = (samples: number[]) => ({
+    nodes: [
+      { id: 1, callFrame: { url: '', functionName: '(root)' }, children: [2] },
+      { id: 2, callFrame: { url: 'https://mail.google.com/app.js', functionName: 'render' }, children: [3, 6] },
+      { id: 3, callFrame: { url: 'chrome-extension://abc/content-scripts/overlay.js', functionName: 'visible' }, children: [4, 5] },
+      { id: 4, callFrame: { url: '', functionName: 'checkVisibility' }, children: [] },
+      { id: 5, callFrame: { url: '', functionName: 'appendChild' }, children: [] },
+      { id: 6, callFrame: { url: '', functionName: 'getBoundingClientRect' }, children: [] },
+    ],
+    samples,
+    timeDeltas: [0, ...samples.map(() => 200)],
+  });
+
+  it('counts a forcing call below the scanner as forced, within its script time', () => {
+    expect(ownScriptSplit(p([3, 4, 4, 5]), unison, 200)).toEqual({ script: 0.8, forced: 0.4 });
+  });
+
+  it('ignores forcing calls of the page itself, and a script whose calls force nothing has none', () => {
+    expect(ownScriptSplit(p([6, 6, 2]), unison, 200)).toEqual({ script: 0, forced: 0 });
+    expect(ownScriptSplit(p([3, 5]), unison, 200)).toEqual({ script: 0.4, forced: 0 });
+    expect(ownScriptTime(p([3, 4, 4, 5]), unison, 200)).toBeCloseTo(0.8, 6);
   });
 });

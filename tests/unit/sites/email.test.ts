@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Window } from 'happy-dom';
+import { emailsAt } from '@/utils/sites/dom';
 import { emailSchema } from '@/utils/schema';
 import { findEmails, firstEmail, isEmail, isRealTld, mailtoAddresses, nameBefore, normaliseEmail, parseAddress, parseAddressList } from '@/utils/email';
 
@@ -102,5 +104,21 @@ describe('addresses in running text', () => {
     expect(at('"Lee, Ann" <ann@acme.io>', 'ann@')).toBe('Lee, Ann');
     expect(at('write to ann@acme.io', 'ann@')).toBeNull();
     expect(at('see <ann@acme.io>', 'ann@')).toBeNull();
+  });
+});
+
+describe('addresses at a selector (emailsAt)', () => {
+  it('reads each writing once, keeps first-seen order, and falls back to the text where the attributes hold none', () => {
+    const doc = new Window().document;
+    doc.body.innerHTML = [
+      ...Array.from({ length: 50 }, () => '<span name="me" email="Sam@Seller.example">me</span>'),
+      '<span name="me" email="ann@acme.io">me</span>',
+      '<span name="me" email="">raj.patel@globex.com</span>',
+      '<span name="me" email="">li.wei@umbrella.co</span>',
+      '<span name="me" email="not an address">nothing here</span>',
+      '<span name="me" email="sam@seller.example">me</span>',
+    ].join('');
+    // Two spans with the same (empty) attribute are still two writings: their texts differ.
+    expect(emailsAt(doc as unknown as Document, 'span[name="me"]', ['email'])).toEqual(['sam@seller.example', 'ann@acme.io', 'raj.patel@globex.com', 'li.wei@umbrella.co']);
   });
 });
