@@ -41,7 +41,6 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   if (!hello?.enabled || !hello.siteId) return null;
   const adapter: SiteAdapter | undefined = ADAPTERS[hello.siteId];
   if (!adapter) return null;
-  pageIsDark.value = detectDarkPage(document);
   let digest = Digest.fromWire(hello.digest);
 
   let pageOwn = new Set(adapter.ownEmails(document));
@@ -85,6 +84,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
       return;
     }
     const r = opener.getBoundingClientRect();
+    pageDark();
     openCard.value = { email, opener, rect: { top: r.top, left: r.left, bottom: r.bottom, right: r.right } };
     void ensureCardHost(ctx, client, actions);
   };
@@ -222,8 +222,23 @@ function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => vo
  * what that isolation gives: an open shadow root, styles from one shared sheet that starts with
  * the `:host { all: initial }` reset, and events that never reach the page.
  */
+let darkChecked = false;
+
+/**
+ * Whether the page is dark (Gmail's dark themes), read once, when the first badge or the card is
+ * made: by then the page has drawn and its styles are worked out, so reading its background asks
+ * the browser for no style work of its own.
+ */
+function pageDark(): boolean {
+  if (!darkChecked) {
+    darkChecked = true;
+    pageIsDark.value = detectDarkPage(document);
+  }
+  return pageIsDark.value;
+}
+
 function createBadge(after: Node, lead: LeadSummary, pending = false): BadgeHandle {
-  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageIsDark.value });
+  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageDark() });
   if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);
   return {
     host: badge.host,

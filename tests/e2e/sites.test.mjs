@@ -151,6 +151,28 @@ describe('badges on host pages', () => {
     }
   });
 
+  it('gives badges their dark look on a Gmail dark theme, and the light one otherwise', async () => {
+    const dark = read('gmail-inbox.html').replace('</style>', 'body { background: #1f1f1f !important; color: #e3e3e3; }\n</style>');
+    for (const [html, expected] of [[dark, true], [read('gmail-inbox.html'), false]]) {
+      await routeHtml(session.context, 'https://mail.google.com/**', () => html);
+      const page = await session.context.newPage();
+      try {
+        await page.goto(EXPECTED['gmail-inbox.html'].url);
+        await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, expected ? 'dark inbox' : 'light inbox');
+        const looks = await page.$$eval('unison-badge', (els) =>
+          els.map((el) => [el.hasAttribute('data-dark'), getComputedStyle(el.shadowRoot.querySelector('button')).backgroundColor]),
+        );
+        assert.ok(looks.every(([d]) => d === expected), JSON.stringify(looks));
+        // The dark look is a lighter badge that stands out on the dark page (badge.css).
+        assert.equal(new Set(looks.map(([, bg]) => bg)).size, 1);
+        assert.equal(looks[0][1], expected ? 'rgb(164, 140, 255)' : 'rgb(91, 63, 217)');
+      } finally {
+        await session.context.unroute('https://mail.google.com/**');
+        await page.close();
+      }
+    }
+  });
+
   it('adds and removes badges as Gmail compose chips come and go', async () => {
     await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-compose.html');
     const page = await session.context.newPage();

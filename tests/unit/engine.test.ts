@@ -35,6 +35,8 @@ function makeEngine(
     limit?: number;
     whenNear?: (el: Element, onNear: () => void) => () => void;
     digest?: { has(email: string): boolean } | null;
+    /** The digest as the engine asks for it each time (a new object: new campaign data). */
+    digestOf?: () => { has(email: string): boolean } | null;
     yieldToPage?: () => Promise<void>;
     offscreen?: (el: Element) => -1 | 0 | 1;
     onViewport?: (check: () => void) => () => void;
@@ -72,7 +74,7 @@ function makeEngine(
     whenNear: opts.whenNear,
     offscreen: opts.offscreen,
     onViewport: opts.onViewport,
-    digest: opts.digest === undefined ? undefined : () => opts.digest ?? null,
+    digest: opts.digestOf ?? (opts.digest === undefined ? undefined : () => opts.digest ?? null),
   });
   return { engine, lookup, created, pending };
 }
@@ -261,6 +263,28 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
     expect(lookup.mock.calls.flat(2)).not.toContain('bob@unknown.org');
     expect(e.scanned).toBe(3);
+  });
+
+  it('asks the digest once per address, however often the page writes it, and a new digest afresh', async () => {
+    const row = (i: number) => `<p id="p${i}"><a href="mailto:ann@acme.io">Ann</a> <a href="mailto:bob@unknown.org">Bob</a></p>`;
+    document.body.innerHTML = Array.from({ length: 20 }, (_, i) => row(i)).join('');
+    const first = { has: vi.fn((email: string) => email !== 'bob@unknown.org') };
+    let current = first;
+    const { engine: e } = makeEngine({ digestOf: () => current });
+    await e.start();
+    await e.idle();
+    expect(badges()).toHaveLength(20);
+    expect(first.has.mock.calls.map(([x]) => x)).toEqual(['ann@acme.io', 'bob@unknown.org']);
+    // A new digest (new campaign data) is asked afresh about addresses not known to be leads
+    // (Ann is one by now: the lookup said so, no digest needed).
+    const second = { has: vi.fn(() => true) };
+    current = second;
+    document.body.insertAdjacentHTML('beforeend', row(20));
+    await e.idle();
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(second.has.mock.calls.map(([x]) => x)).toEqual(['bob@unknown.org']);
+    expect(first.has).toHaveBeenCalledTimes(2);
   });
 
   it('with a digest, badges a few new rows in the observer callback itself (before the page draws), pending until the lookup answers', async () => {
