@@ -213,15 +213,6 @@ function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => vo
   };
 }
 
-/**
- * A badge right after `after` (the mention's anchor, or what the site writes beside it: see
- * `SiteAdapter.badgeAfter`), built while detached and inserted once (see Badge.ts). Not through
- * `createShadowRootUi`, which gives each UI an `<html>`, `<head>`, `<style>` and `<body>` of its
- * own and a few promise turns: fine for the one card, but a mail list brings badges by the dozen
- * and each of those costs the host page time in the same frame as its own rows. The badge keeps
- * what that isolation gives: an open shadow root, styles from one shared sheet that starts with
- * the `:host { all: initial }` reset, and events that never reach the page.
- */
 let darkChecked = false;
 
 /**
@@ -237,6 +228,15 @@ function pageDark(): boolean {
   return pageIsDark.value;
 }
 
+/**
+ * A badge right after `after` (the mention's anchor, or what the site writes beside it: see
+ * `SiteAdapter.badgeAfter`), built while detached and inserted once (see Badge.ts). Not through
+ * `createShadowRootUi`, which gives each UI an `<html>`, `<head>`, `<style>` and `<body>` of its
+ * own and a few promise turns: fine for the one card, but a mail list brings badges by the dozen
+ * and each of those costs the host page time in the same frame as its own rows. The badge keeps
+ * what that isolation gives: an open shadow root, styles from one shared sheet that starts with
+ * the `:host { all: initial }` reset, and events that never reach the page.
+ */
 function createBadge(after: Node, lead: LeadSummary, pending = false): BadgeHandle {
   const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageDark() });
   if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);

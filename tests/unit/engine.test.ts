@@ -277,7 +277,7 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(first.has.mock.calls.map(([x]) => x)).toEqual(['ann@acme.io', 'bob@unknown.org']);
     // A new digest (new campaign data) is asked afresh about addresses not known to be leads
     // (Ann is one by now: the lookup said so, no digest needed).
-    const second = { has: vi.fn(() => true) };
+    const second = { has: vi.fn((_email: string) => true) };
     current = second;
     document.body.insertAdjacentHTML('beforeend', row(20));
     await e.idle();

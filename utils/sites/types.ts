@@ -10,7 +10,10 @@ export interface Mention {
   email: string;
   /** The display name, when the page shows one beside the address. */
   name: string | null;
-  /** The element (or Text node) the badge is inserted right after. */
+  /**
+   * The element (or Text node) that is the mention: the badge goes right after it, or after what
+   * the site writes beside it (`SiteAdapter.badgeAfter`).
+   */
   anchor: Node;
   /**
    * For a Text anchor: where the address sits in the node's text (UTF-16 offsets). The engine may
