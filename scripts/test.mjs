@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, with one summary at the end.
-//   typecheck, lint, unit and component tests, Chrome and Firefox builds, web-ext lint of the
-//   Firefox build, end-to-end tests in Chromium, and the benchmarks in quick mode.
+//   typecheck, lint, unit and component tests, Chrome and Firefox builds, the content script's
+//   size budget, web-ext lint of the Firefox build, end-to-end tests in Chromium, and the
+//   benchmarks in quick mode.
 // `npm test -- --only unit,e2e` runs a subset.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ const steps = [
   { id: 'lint', cmd: ['npx', 'eslint', '.'] },
   { id: 'unit', cmd: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.tmp/vitest.json'], counts: 'vitest' },
   { id: 'build', cmd: ['npx', 'wxt', 'build'] },
+  { id: 'size', cmd: ['node', 'scripts/size.mjs'] },
   { id: 'build-firefox', cmd: ['npx', 'wxt', 'build', '-b', 'firefox'] },
   { id: 'webext-lint', cmd: ['npx', 'web-ext', 'lint', '--source-dir', '.output/firefox-mv2', '--self-hosted'] },
   { id: 'e2e', cmd: ['node', 'scripts/e2e.mjs'], needsChromium: true, counts: 'node' },

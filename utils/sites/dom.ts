@@ -619,19 +619,14 @@ export function findText(ctx: FindContext, within?: Element[]): void {
   }
 }
 
-/** The first address in one of an element's `attrs`. */
-function emailOfAttributes(el: Element, attrs: string[]): string | null {
+/** The first address an element carries in one of `attrs`, or in its text. */
+export function emailOfElement(el: Element, attrs: string[]): string | null {
   for (const a of attrs) {
     const v = el.getAttribute(a);
     const e = a === 'href' ? (mailtoAddresses(v)[0] ?? null) : (normaliseEmail(v) ?? parseAddress(v)?.email ?? firstEmail(v));
     if (e) return e;
   }
-  return null;
-}
-
-/** The first address an element carries in one of `attrs`, or in its text. */
-export function emailOfElement(el: Element, attrs: string[]): string | null {
-  return emailOfAttributes(el, attrs) ?? firstEmail(el.textContent);
+  return firstEmail(el.textContent);
 }
 
 /** Still a visible mention: connected, not hidden, and (for text or inputs) still holding an address. */
@@ -647,16 +642,8 @@ export function stillVisible(anchor: Node, doc: Document, vis: Visibility): bool
 /** Addresses in `doc` matched by `selector`, from the given attributes or the text. */
 export function emailsAt(doc: Document, selector: string, attrs: string[]): string[] {
   const out: string[] = [];
-  // The same person is often written many times over (Gmail writes the rep on every row he is
-  // in): attributes already read and found to hold an address are not read again.
-  const read = new Set<string>();
   for (const el of doc.querySelectorAll(selector)) {
-    let key = '';
-    for (const a of attrs) key += `${el.getAttribute(a) ?? ''}\n`;
-    if (read.has(key)) continue;
-    let e = emailOfAttributes(el, attrs);
-    if (e) read.add(key);
-    else e = firstEmail(el.textContent);
+    const e = emailOfElement(el, attrs);
     if (e && !out.includes(e)) out.push(e);
   }
   return out;

@@ -125,9 +125,8 @@ function findBodies(ctx: FindContext & { root: ParentNode }): void {
  * line says about that person, so the address does not move over when the badge goes in.
  */
 function badgeAfter(anchor: Node): Node {
-  let next = anchor.nextSibling;
-  while (next && next.nodeType === 3 && !(next.nodeValue ?? '').trim()) next = next.nextSibling;
-  return next && next.nodeType === 1 && (next as Element).localName === 'span' && (next as Element).classList.contains(S.addressBeside) ? next : anchor;
+  const next = (anchor as Element).nextElementSibling;
+  return next?.localName === 'span' && next.classList.contains(S.addressBeside) ? next : anchor;
 }
 
 export const gmail = defineAdapter({

@@ -108,7 +108,7 @@ describe('addresses in running text', () => {
 });
 
 describe('addresses at a selector (emailsAt)', () => {
-  it('reads each writing once, keeps first-seen order, and falls back to the text where the attributes hold none', () => {
+  it('gives each address once, in first-seen order, and falls back to the text where the attributes hold none', () => {
     const doc = new Window().document;
     doc.body.innerHTML = [
       ...Array.from({ length: 50 }, () => '<span name="me" email="Sam@Seller.example">me</span>'),
