@@ -39,6 +39,9 @@ function hashes(s: string): [number, number] {
 }
 
 export class Digest {
+  /** The answers so far: a page writes the same people many times over, each is worked out once. */
+  readonly #answers = new Map<string, boolean>();
+
   private constructor(
     /** The bits as the bytes of a binary string (`atob`'s own result, read in place). */
     private readonly bits: string,
@@ -63,6 +66,13 @@ export class Digest {
 
   /** False: surely not a lead. True: maybe one (the lookup decides). */
   has(email: string): boolean {
+    let answer = this.#answers.get(email);
+    if (answer === undefined) this.#answers.set(email, (answer = this.probe(email)));
+    return answer;
+  }
+
+  /** The filter's own answer for one address, read from its bits (`has` keeps it). */
+  probe(email: string): boolean {
     const [h1, h2] = hashes(email);
     for (let i = 0; i < this.k; i++) {
       const at = ((h1 + Math.imul(i, h2)) >>> 0) % this.m;

@@ -497,22 +497,9 @@ export class OverlayEngine {
   /** Addresses worth a visibility check: not known to be no lead, and maybe leads by the digest. */
   readonly #wanted = (email: string): boolean => {
     const lead = this.known.get(email);
-    if (lead !== undefined) return lead !== null;
     const digest = this.#deps.digest?.();
-    if (!digest) return true;
-    // A page writes the same people many times over: the digest is asked once per address.
-    if (digest !== this.#maybeOf) {
-      this.#maybeOf = digest;
-      this.#maybe.clear();
-    }
-    let maybe = this.#maybe.get(email);
-    if (maybe === undefined) this.#maybe.set(email, (maybe = digest.has(email)));
-    return maybe;
+    return lead !== null && (!digest || lead !== undefined || digest.has(email));
   };
-
-  /** The digest's answers so far, and the digest they came from (a new one starts afresh). */
-  readonly #maybe = new Map<string, boolean>();
-  #maybeOf: unknown = null;
 
   #setAside(far: ReadonlyMap<string, readonly Element[]>): void {
     for (const [selector, list] of far) {

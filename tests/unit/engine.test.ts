@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EAGER_BADGES, OverlayEngine, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
 import { openDb, type UnisonDB } from '@/utils/db';
+import { Digest, buildDigest } from '@/utils/digest';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
 import type { Mention } from '@/utils/sites/types';
@@ -265,26 +266,29 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(e.scanned).toBe(3);
   });
 
-  it('asks the digest once per address, however often the page writes it, and a new digest afresh', async () => {
+  it('works out the digest\'s answer once per address, however often the page writes it, and a new digest afresh', async () => {
     const row = (i: number) => `<p id="p${i}"><a href="mailto:ann@acme.io">Ann</a> <a href="mailto:bob@unknown.org">Bob</a></p>`;
     document.body.innerHTML = Array.from({ length: 20 }, (_, i) => row(i)).join('');
-    const first = { has: vi.fn((email: string) => email !== 'bob@unknown.org') };
+    const probe = vi.spyOn(Digest.prototype, 'probe');
+    const first = Digest.fromWire(buildDigest(['ann@acme.io']))!;
     let current = first;
     const { engine: e } = makeEngine({ digestOf: () => current });
     await e.start();
     await e.idle();
     expect(badges()).toHaveLength(20);
-    expect(first.has.mock.calls.map(([x]) => x)).toEqual(['ann@acme.io', 'bob@unknown.org']);
+    expect(probe.mock.calls.map(([x]) => x)).toEqual(['ann@acme.io', 'bob@unknown.org']);
     // A new digest (new campaign data) is asked afresh about addresses not known to be leads
-    // (Ann is one by now: the lookup said so, no digest needed).
-    const second = { has: vi.fn((_email: string) => true) };
+    // (Ann is one by now: the lookup said so, no digest needed); the first is asked no more.
+    const second = Digest.fromWire(buildDigest(['ann@acme.io', 'bob@unknown.org']))!;
     current = second;
+    probe.mockClear();
     document.body.insertAdjacentHTML('beforeend', row(20));
     await e.idle();
     await new Promise((r) => setTimeout(r, 10));
     await e.idle();
-    expect(second.has.mock.calls.map(([x]) => x)).toEqual(['bob@unknown.org']);
-    expect(first.has).toHaveBeenCalledTimes(2);
+    expect(probe.mock.calls.map(([x]) => x)).toEqual(['bob@unknown.org']);
+    expect(probe.mock.contexts).toEqual([second]);
+    probe.mockRestore();
   });
 
   it('with a digest, badges a few new rows in the observer callback itself (before the page draws), pending until the lookup answers', async () => {
