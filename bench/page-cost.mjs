@@ -280,15 +280,16 @@ export function summarizePageCost(raw, profiled = {}) {
       const runs = byVariant[v];
       if (!runs.length) continue;
       const vs = { heap: summarize(runs.map((x) => x.heap)), heapEnd: summarize(runs.map((x) => x.heapEnd)) };
+      // From the profiled runs (nothing for the plain page, which has no scanner).
+      const fromProfiles = (get) => summarize(v === 'plain' ? runs.map(() => 0) : (profiled[id]?.[v] ?? []).map(get));
       for (const ph of PHASES) {
         vs[ph] = {
           task: summarize(runs.map((x) => x[ph].task)),
-          // The scanner's own script time, from the profiled runs (none for the plain page).
-          script: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].script)),
-          // Of it, the style and layout its calls made the browser work out early (see FORCING),
-          // and the rest: the scanner's own work (per round, then the median).
-          forced: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].forced ?? 0)),
-          own: v === 'plain' ? summarize(runs.map(() => 0)) : summarize((profiled[id]?.[v] ?? []).map((x) => x[ph].script - (x[ph].forced ?? 0))),
+          // The scanner's own script time; of it, the style and layout its calls made the browser
+          // work out early (see FORCING); and the rest, its own work (per round, then the median).
+          script: fromProfiles((x) => x[ph].script),
+          forced: fromProfiles((x) => x[ph].forced ?? 0),
+          own: fromProfiles((x) => x[ph].script - (x[ph].forced ?? 0)),
           layout: summarize(runs.map((x) => x[ph].layout)),
           count: summarize(runs.map((x) => x[ph].count)),
           settledMs: summarize(runs.map((x) => x[ph].settledMs)),

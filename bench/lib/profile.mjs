@@ -73,8 +73,3 @@ export function ownScriptSplit(profile, isOwn, intervalUs = PROFILE_INTERVAL_US)
   }
   return { script: us / 1000, forced: forcedUs / 1000 };
 }
-
-/** `ownScriptSplit`'s `script` alone. */
-export function ownScriptTime(profile, isOwn, intervalUs = PROFILE_INTERVAL_US) {
-  return ownScriptSplit(profile, isOwn, intervalUs).script;
-}
