@@ -22,8 +22,8 @@ interface Loaded {
 }
 
 /** Saves a file through a Blob URL and an `<a download>`. */
-export function downloadFile(file: Pick<ExportFile, 'name' | 'type' | 'text'>): void {
-  const blob = new Blob([file.text], { type: file.type });
+export function downloadFile(file: Pick<ExportFile, 'name' | 'type' | 'parts'>): void {
+  const blob = new Blob(file.parts, { type: file.type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

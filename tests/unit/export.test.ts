@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type UnisonDB } from '@/utils/db';
 import {
   buildExport,
+  fileText,
   collectExport,
   CSV_COLUMNS,
   dayRange,
@@ -292,9 +293,11 @@ describe('the files the options page saves', () => {
       const joined = await collectExport(db, f);
       const csv = await buildExport(db, 'csv', f, now);
       const json = await buildExport(db, 'json', f, now);
-      expect(csv.text === toCsv(joined)).toBe(true);
-      expect(json.text === toJson(joined, now)).toBe(true);
+      expect(fileText(csv) === toCsv(joined)).toBe(true);
+      expect(fileText(json) === toJson(joined, now)).toBe(true);
       expect([csv.count, json.count]).toEqual([joined.length, joined.length]);
+      // In pieces for the download's Blob (never one joined string): a header, then one per event.
+      expect([csv.parts.length, json.parts.length]).toEqual([joined.length + 1, joined.length + 2]);
     }
     expect((await collectExport(db, {})).length).toBe(count + 1);
   }, 120_000);
