@@ -244,11 +244,6 @@ export interface ExportFile {
   count: number;
 }
 
-/** The whole text of an export file. */
-export function fileText(file: Pick<ExportFile, 'parts'>): string {
-  return file.parts.join('');
-}
-
 /** Events read per request when the whole table is exported. */
 export const READ_CHUNK = 10_000;
 
