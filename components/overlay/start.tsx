@@ -84,7 +84,6 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
       return;
     }
     const r = opener.getBoundingClientRect();
-    pageDark();
     openCard.value = { email, opener, rect: { top: r.top, left: r.left, bottom: r.bottom, right: r.right } };
     void ensureCardHost(ctx, client, actions);
   };
@@ -216,9 +215,9 @@ function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => vo
 let darkChecked = false;
 
 /**
- * Whether the page is dark (Gmail's dark themes), read once, when the first badge or the card is
- * made: by then the page has drawn and its styles are worked out, so reading its background asks
- * the browser for no style work of its own.
+ * Whether the page is dark (Gmail's dark themes), read once, when the first badge is made (the
+ * card opens from a badge, so it finds the answer there): by then the page has drawn and its
+ * styles are worked out, so reading its background asks the browser for no style work of its own.
  */
 function pageDark(): boolean {
   if (!darkChecked) {
