@@ -1,7 +1,8 @@
 /**
  * The Sync section: where reps' feedback goes (endpoint, access token), where campaign data comes
  * from (feed URL), "Sync now", and what sync is doing. Values an administrator set by policy are
- * shown locked. The token is never shown again after saving, only its last characters.
+ * shown locked. The token is never shown again after saving, only its last characters; a token
+ * set by policy not even those.
  */
 import { liveQuery } from 'dexie';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -220,7 +221,9 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
     }
   }
 
-  const lockNote = (k: keyof Policy) => (isLocked(k) ? <span class="u-locked">Set by your organisation</span> : null);
+  // Beside the label, not in it: the field's name stays what the automation hooks say.
+  const lockNote = (k: keyof Policy) => (isLocked(k) ? <span id={`lock-${k}`} class="u-locked">Set by your organisation</span> : null);
+  const describedBy = (k: keyof Policy, ...more: string[]) => [isLocked(k) ? `lock-${k}` : '', ...more].filter(Boolean).join(' ') || undefined;
   const lines = status ? statusLines(status, feed, inForce.endpoint, inForce.feedUrl) : ['Reading sync status…'];
 
   return (
@@ -229,9 +232,8 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
       <p class="muted">Feedback goes to your team's endpoint; campaign data can come from a feed. Both run on a schedule and on Sync now.</p>
       <form onSubmit={save} noValidate>
         <div class="field">
-          <label for="sync-endpoint">
-            Endpoint URL{lockNote('endpoint')}
-          </label>
+          <label for="sync-endpoint">Endpoint URL</label>
+          {lockNote('endpoint')}
           <input
             id="sync-endpoint"
             type="url"
@@ -239,14 +241,14 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             placeholder="https://feedback.example.com/unison"
             value={endpoint}
             disabled={isLocked('endpoint')}
+            aria-describedby={describedBy('endpoint')}
             onInput={(e) => setEndpoint(e.currentTarget.value)}
             autocomplete="off"
           />
         </div>
         <div class="field">
-          <label for="sync-token">
-            Access token{lockNote('token')}
-          </label>
+          <label for="sync-token">Access token</label>
+          {lockNote('token')}
           <input
             id="sync-token"
             type="password"
@@ -254,22 +256,19 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             value={tokenInput}
             disabled={isLocked('token')}
             placeholder={savedToken ? 'Leave empty to keep the saved token' : ''}
-            aria-describedby="sync-token-hint"
+            aria-describedby={describedBy('token', 'sync-token-hint')}
             onInput={(e) => setTokenInput(e.currentTarget.value)}
             autocomplete="off"
           />
           <div id="sync-token-hint" class="muted">
-            {savedToken ? (
+            {isLocked('token') ? (
+              'Sent as a Bearer token; it is not shown here.'
+            ) : savedToken ? (
               <>
-                Saved token: <span>{maskToken(savedToken)}</span>
-                {!isLocked('token') && (
-                  <>
-                    {' '}
-                    <button type="button" onClick={() => void removeToken()}>
-                      Remove token
-                    </button>
-                  </>
-                )}
+                Saved token: <span>{maskToken(savedToken)}</span>{' '}
+                <button type="button" onClick={() => void removeToken()}>
+                  Remove token
+                </button>
               </>
             ) : (
               'No token saved. Sent as a Bearer token when set.'
@@ -277,9 +276,8 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
           </div>
         </div>
         <div class="field">
-          <label for="sync-interval">
-            Sync every (minutes){lockNote('syncIntervalMinutes')}
-          </label>
+          <label for="sync-interval">Sync every (minutes)</label>
+          {lockNote('syncIntervalMinutes')}
           <input
             id="sync-interval"
             type="number"
@@ -288,13 +286,13 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             step={1}
             value={interval}
             disabled={isLocked('syncIntervalMinutes')}
+            aria-describedby={describedBy('syncIntervalMinutes')}
             onInput={(e) => setIntervalMinutes(e.currentTarget.value)}
           />
         </div>
         <div class="field">
-          <label for="feed-url">
-            Campaign feed URL{lockNote('feedUrl')}
-          </label>
+          <label for="feed-url">Campaign feed URL</label>
+          {lockNote('feedUrl')}
           <input
             id="feed-url"
             type="url"
@@ -302,6 +300,7 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             placeholder="https://marketing.example.com/unison-feed.json"
             value={feedUrl}
             disabled={isLocked('feedUrl')}
+            aria-describedby={describedBy('feedUrl')}
             onInput={(e) => setFeedUrl(e.currentTarget.value)}
             autocomplete="off"
           />

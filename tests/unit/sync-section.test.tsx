@@ -83,7 +83,7 @@ async function mount() {
   await flush();
 }
 function field(label: string): HTMLInputElement {
-  const l = [...root.querySelectorAll('label')].find((x) => x.childNodes[0]?.textContent?.trim() === label);
+  const l = [...root.querySelectorAll('label')].find((x) => x.textContent === label);
   if (!l) throw new Error(`no field labelled ${label}`);
   return root.querySelector<HTMLInputElement>(`#${l.htmlFor}`)!;
 }
@@ -205,7 +205,15 @@ describe('Sync section', () => {
     expect(field('Access token').disabled).toBe(true);
     expect(field('Campaign feed URL').disabled).toBe(false);
     expect(root.querySelectorAll('.u-locked')).toHaveLength(3);
+    // The note sits beside the label, so the field's name stays exactly its label; it describes the field.
+    expect(field('Endpoint URL').getAttribute('aria-describedby')).toBe('lock-endpoint');
+    expect(root.querySelector('#lock-endpoint')?.textContent).toBe('Set by your organisation');
+    expect(field('Access token').getAttribute('aria-describedby')).toBe('lock-token sync-token-hint');
+    expect(field('Campaign feed URL').hasAttribute('aria-describedby')).toBe(false);
+    // A policy token is not shown, not even masked.
     expect(root.textContent).not.toContain('policy-token-abcdef');
+    expect(root.textContent).not.toContain(maskToken('policy-token-abcdef'));
+    expect(root.textContent).not.toContain('Saved token');
     expect(root.textContent).not.toContain('Remove token');
   });
 
