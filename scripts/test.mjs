@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, with one summary at the end.
-//   typecheck, lint, unit and component tests, Chrome and Firefox builds, the content script's
-//   size budget, web-ext lint of the Firefox build, end-to-end tests in Chromium, and the
+//   typecheck, lint, unit and component tests, the Chrome build, the content script's size
+//   budget, the Firefox build and web-ext lint of it, end-to-end tests in Chromium, and the
 //   benchmarks in quick mode.
 // `npm test -- --only unit,e2e` runs a subset.
 import { spawnSync } from 'node:child_process';
