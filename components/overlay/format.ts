@@ -23,16 +23,14 @@ export function humanise(value: string | null | undefined): string {
   return value.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 }
 
-/** Relative luminance of a CSS rgb()/rgba() colour, or null when transparent/unknown. */
-export function luminance(color: string): number | null {
+/**
+ * Whether a CSS rgb()/rgba() colour is dark: its perceived brightness (ITU-R BT.601 weights) under
+ * about a half. Null when it is transparent or not an rgb() colour.
+ */
+export function isDarkColour(color: string): boolean | null {
   const m = /rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)(?:[,\s/]+([\d.]+))?/.exec(color);
-  if (!m) return null;
-  if (m[4] !== undefined && Number(m[4]) === 0) return null;
-  const [r, g, b] = [m[1], m[2], m[3]].map((v) => {
-    const c = Number(v) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  if (!m || Number(m[4]) === 0) return null;
+  return 0.299 * +m[1] + 0.587 * +m[2] + 0.114 * +m[3] < 124;
 }
 
 /** Whether a page's background is dark, from the body's or root's computed background. */
@@ -41,8 +39,8 @@ export function detectDarkPage(doc: Document): boolean {
   if (!view) return false;
   for (const el of [doc.body, doc.documentElement]) {
     if (!el) continue;
-    const l = luminance(view.getComputedStyle(el).backgroundColor);
-    if (l !== null) return l < 0.2;
+    const dark = isDarkColour(view.getComputedStyle(el).backgroundColor);
+    if (dark !== null) return dark;
   }
   return view.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 }

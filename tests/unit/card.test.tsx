@@ -3,7 +3,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Card } from '@/components/overlay/Card';
 import type { FeedbackActions } from '@/components/overlay/Feedback';
-import { safeHref } from '@/components/overlay/format';
+import { detectDarkPage, isDarkColour, safeHref } from '@/components/overlay/format';
 import type { Answers, LeadCard } from '@/utils/protocol';
 
 const campaign = { id: 'cmp-q3', name: 'Q3 ROI webinar', channel: 'Webinar', product: 'Forecasting', utm: { source: 'linkedin', medium: 'paid_social', campaign: 'q3-roi' } };
@@ -154,5 +154,31 @@ describe('the lead card', () => {
     const dialog = root.querySelector('[role="dialog"]')!;
     dialog.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     expect(onClose).toHaveBeenCalled();
+  });
+});
+
+describe('dark page detection (the badges\' look)', () => {
+  it('tells dark backgrounds from light ones, and passes over transparent or unknown colours', () => {
+    expect(isDarkColour('rgb(32, 33, 36)')).toBe(true); // Gmail's dark theme
+    expect(isDarkColour('rgb(255, 255, 255)')).toBe(false);
+    expect(isDarkColour('rgb(246 248 252)')).toBe(false); // Gmail's light background, space-separated
+    expect(isDarkColour('rgb(110, 110, 110)')).toBe(true);
+    expect(isDarkColour('rgb(140, 140, 140)')).toBe(false);
+    expect(isDarkColour('rgb(0, 0, 160)')).toBe(true); // a deep blue
+    expect(isDarkColour('rgba(0, 0, 0, 0.8)')).toBe(true);
+    expect(isDarkColour('rgba(0, 0, 0, 0)')).toBeNull();
+    expect(isDarkColour('transparent')).toBeNull();
+    expect(isDarkColour('')).toBeNull();
+  });
+
+  it('reads the body\'s background, then the root\'s when the body has none', () => {
+    document.body.style.backgroundColor = 'rgb(32, 33, 36)';
+    expect(detectDarkPage(document)).toBe(true);
+    document.body.style.backgroundColor = '';
+    document.documentElement.style.backgroundColor = 'rgb(255, 255, 255)';
+    expect(detectDarkPage(document)).toBe(false);
+    document.documentElement.style.backgroundColor = 'rgb(20, 20, 20)';
+    expect(detectDarkPage(document)).toBe(true);
+    document.documentElement.style.backgroundColor = '';
   });
 });
