@@ -161,19 +161,24 @@ export class OverlayEngine {
   start(): Promise<void> {
     const root = this.#deps.doc.body ?? this.#deps.doc.documentElement;
     this.#observer = new MutationObserver((records) => this.#enqueue(records));
-    this.#observer.observe(root, {
-      childList: true,
-      subtree: true,
-      characterData: true,
-      attributes: true,
-      attributeFilter: this.#deps.adapter.watchedAttributes,
-    });
+    this.#observe(root);
     this.#stopViewport = this.#deps.onViewport?.(() => this.#scheduleNearCheck());
     // After the page's next frame, as a rescan: its layout is done by then, and the scan's
     // look at where places lie does not make the browser lay out the page inside Unison's task.
     return this.#run(async () => {
       await new Promise<void>((r) => (this.#deps.schedule ?? defaultSchedule)(r));
       await this.#process([this.#deps.doc], false, [], true);
+    });
+  }
+
+  /** Follows changes under `node`: the document's body, and each open shadow root a scan went into. */
+  #observe(node: Node): void {
+    this.#observer?.observe(node, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: this.#deps.adapter.watchedAttributes,
     });
   }
 
@@ -339,9 +344,15 @@ export class OverlayEngine {
         const parent = rec.target.parentNode;
         if (parent && !this.#deps.isOwnNode(parent)) roots.add(parent);
       } else if (rec.type === 'attributes') {
-        if (this.#deps.isOwnNode(rec.target)) continue;
-        attributeTargets.add(rec.target);
-        roots.add(rec.target);
+        const target = rec.target as Element;
+        if (this.#deps.isOwnNode(target)) continue;
+        // A tab's `aria-selected` shows or hides the panel it controls (HubSpot): that is looked at too.
+        const panel = rec.attributeName === 'aria-selected' && (target.getRootNode() as Document).getElementById(target.getAttribute('aria-controls')!);
+        for (const el of [target, panel]) {
+          if (!el) continue;
+          attributeTargets.add(el);
+          roots.add(el);
+        }
       }
     }
     // Only badges inside what changed are looked at again (a hover class on one row must not
@@ -484,6 +495,8 @@ export class OverlayEngine {
       this.scanned += res.scanned;
       if (res.capped) this.capped = true;
       if (res.far) this.#setAside(res.far);
+      // Observing a root again only renews its options: no need to remember which ones are.
+      for (const sr of res.shadowRoots ?? []) this.#observe(sr);
       for (const m of res.mentions) {
         if (this.#hasBadge(m)) continue;
         mentions.push(m);

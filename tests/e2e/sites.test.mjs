@@ -228,6 +228,60 @@ describe('badges on host pages', () => {
     }
   });
 
+  it('follows what a Lightning component draws later inside its native shadow root', async () => {
+    const spec = EXPECTED['salesforce-lead.html'];
+    const origin = new URL(spec.url).origin;
+    await routeFixture(session.context, `${origin}/**`, 'tests/fixtures/pages/salesforce-lead.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      await expectBadges(page, spec.badges, 'on load');
+      // A referral arrives in c-lead-referrals' own shadow root: the document's observer cannot see it.
+      await page.evaluate(() => {
+        const li = document.createElement('li');
+        li.id = 'late-referral';
+        li.innerHTML = '<span>Tom Baker</span> &middot; <lightning-formatted-email><a href="mailto:tom.baker@hooli.com">tom.baker@hooli.com</a></lightning-formatted-email>';
+        document.querySelector('c-lead-referrals').shadowRoot.querySelector('ul').append(li);
+      });
+      await expectBadges(page, { ...spec.badges, 'tom.baker@hooli.com': 1 }, 'referral drawn later');
+      await page.evaluate(() => document.querySelector('c-lead-referrals').shadowRoot.getElementById('late-referral').remove());
+      await expectBadges(page, spec.badges, 'referral gone');
+    } finally {
+      await session.context.unroute(`${origin}/**`);
+      await page.close();
+    }
+  });
+
+  it('follows a HubSpot tab switch that changes only the tabs', async () => {
+    const spec = EXPECTED['hubspot-contact.html'];
+    await routeFixture(session.context, 'https://app.hubspot.com/**', 'tests/fixtures/pages/hubspot-contact.html');
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      await expectBadges(page, spec.badges, 'Overview tab');
+      // The panels show by the selected tab alone (a style on the tab list): nothing on a panel changes.
+      const select = (id) =>
+        page.evaluate((id) => {
+          if (!document.getElementById('tabs-by-selection')) {
+            const style = document.createElement('style');
+            style.id = 'tabs-by-selection';
+            style.textContent =
+              'main:has(#tab-activities[aria-selected="true"]) #panel-activities { display: block }' +
+              ' main:has(#tab-activities[aria-selected="true"]) #panel-overview { display: none }';
+            document.head.append(style);
+          }
+          for (const tab of document.querySelectorAll('[role="tab"]')) tab.setAttribute('aria-selected', String(tab.id === id));
+        }, id);
+      await select('tab-activities');
+      await expectBadges(page, { ...spec.badges, 'ken.ito@stark.jp': 1 }, 'Activities tab');
+      await select('tab-overview');
+      await expectBadges(page, spec.badges, 'Overview tab again');
+    } finally {
+      await session.context.unroute('https://app.hubspot.com/**');
+      await page.close();
+    }
+  });
+
   it('badges HubSpot list rows that load as the user scrolls', async () => {
     const spec = EXPECTED['hubspot-list.html'];
     await routeFixture(session.context, 'https://app.hubspot.com/**', 'tests/fixtures/pages/hubspot-list.html');

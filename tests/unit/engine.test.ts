@@ -9,7 +9,8 @@ import { openDb, type UnisonDB } from '@/utils/db';
 import { Digest, buildDigest } from '@/utils/digest';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
-import type { Mention } from '@/utils/sites/types';
+import { hubspot } from '@/utils/sites/hubspot';
+import type { Mention, SiteAdapter } from '@/utils/sites/types';
 
 let db: UnisonDB;
 let n = 0;
@@ -33,6 +34,8 @@ afterEach(() => {
 
 function makeEngine(
   opts: {
+    /** The generic adapter unless given. */
+    adapter?: SiteAdapter;
     limit?: number;
     whenNear?: (el: Element, onNear: () => void) => () => void;
     digest?: { has(email: string): boolean } | null;
@@ -47,7 +50,7 @@ function makeEngine(
   const created: Mention[] = [];
   const pending: boolean[] = [];
   engine = new OverlayEngine({
-    adapter: generic,
+    adapter: opts.adapter ?? generic,
     doc: document,
     lookup,
     ownEmails: () => new Set(['sam@seller.example']),
@@ -200,6 +203,71 @@ describe('overlay engine', () => {
     await new Promise((r) => setTimeout(r, 10));
     await e.idle();
     expect(badges()).toEqual(['raj.patel@globex.com']);
+  });
+
+  it('follows changes inside the open shadow roots a scan went into, nested ones and those added later too', async () => {
+    document.body.innerHTML = `<crm-card></crm-card>`;
+    const card = document.querySelector('crm-card')!.attachShadow({ mode: 'open' });
+    card.innerHTML = `<p>Owner: nobody yet</p>`;
+    const { engine: e } = makeEngine();
+    const inside = (root: ShadowRoot) => [...root.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email'));
+    const settled = async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      await e.idle();
+    };
+    await e.start();
+    await e.idle();
+    expect(inside(card)).toEqual([]);
+
+    // The component draws its data later, inside its shadow root: a document observer alone sees nothing of it.
+    const owner = document.createElement('p');
+    owner.innerHTML = '<a href="mailto:ann@acme.io">Ann Lee</a>';
+    card.append(owner);
+    await settled();
+    expect(inside(card)).toEqual(['ann@acme.io']);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+
+    // A component with a shadow root of its own arrives: the scan of it goes in, and follows it from then on.
+    const inner = document.createElement('crm-referral');
+    const referral = inner.attachShadow({ mode: 'open' });
+    referral.innerHTML = '<span>Referred by <a href="mailto:raj.patel@globex.com">Raj</a></span>';
+    card.append(inner);
+    await settled();
+    expect(inside(referral)).toEqual(['raj.patel@globex.com']);
+    referral.querySelector('span')!.remove();
+    referral.innerHTML = '<span>No referral</span>';
+    await settled();
+    expect(inside(referral)).toEqual([]);
+
+    // What leaves the shadow root takes its badge with it.
+    owner.remove();
+    await settled();
+    expect(inside(card)).toEqual([]);
+    expect(e.spottedLeads()).toEqual([]);
+  });
+
+  it('follows a tab switch that only changes the tabs (aria-selected): the panel shown is badged, the one hidden loses its badges', async () => {
+    // HubSpot: a panel is hidden when its tab is not selected; the panels themselves do not change.
+    document.body.innerHTML = `
+      <div role="tablist">
+        <button role="tab" id="tab-about" aria-controls="panel-about" aria-selected="true">About</button>
+        <button role="tab" id="tab-activity" aria-controls="panel-activity" aria-selected="false">Activities</button>
+      </div>
+      <div role="tabpanel" id="panel-about"><table><tr data-test-id="row-1"><td><span>ann@acme.io</span></td></tr></table></div>
+      <div role="tabpanel" id="panel-activity"><table><tr data-test-id="row-2"><td><span>raj.patel@globex.com</span></td></tr></table></div>`;
+    const { engine: e } = makeEngine({ adapter: hubspot });
+    await e.start();
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+    const select = async (id: string) => {
+      for (const tab of document.querySelectorAll('[role="tab"]')) tab.setAttribute('aria-selected', String(tab.id === id));
+      await new Promise((r) => setTimeout(r, 10));
+      await e.idle();
+    };
+    await select('tab-activity');
+    expect(badges()).toEqual(['raj.patel@globex.com']);
+    await select('tab-about');
+    expect(badges()).toEqual(['ann@acme.io']);
   });
 
   it('stops cleanly, removing every badge', async () => {

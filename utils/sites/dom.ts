@@ -684,7 +684,9 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
       const [c, roots] = state;
       c.slice(opts?.until ?? 0);
       spec.find({ c, vis: new Visibility(hidden, opts?.memo), doc, roots, root });
-      return c.result();
+      const res = c.result();
+      if (roots.length > 1) res.shadowRoots = roots.slice(1) as ShadowRoot[];
+      return res;
     },
     ownEmails(doc: Document): string[] {
       return spec.ownEmails ? spec.ownEmails(doc) : [];

@@ -4,7 +4,6 @@
 import { dynamics } from './dynamics';
 import { generic } from './generic';
 import { gmail } from './gmail';
-import { rootsOf } from './dom';
 import { builtinSiteForHost, normaliseDomain, type SiteId } from './hosts';
 import { hubspot } from './hubspot';
 import { outlook } from './outlook';
@@ -38,13 +37,4 @@ export function adapterFor(loc: Location | URL, customDomains: readonly string[]
   if (builtin) return protocol === 'https:' ? ADAPTERS[builtin.id] : null;
   for (const d of customDomains) if (normaliseDomain(d) === host) return ADAPTERS.custom;
   return null;
-}
-
-/**
- * The open shadow roots under `root` (custom elements only; Unison's own UI left out), nested ones
- * included. Mutation observers on the document do not see inside them: observe these as well on
- * sites whose adapter walks shadow roots (Salesforce, custom domains).
- */
-export function openShadowRoots(root: ParentNode): ShadowRoot[] {
-  return rootsOf(root, true).slice(1) as ShadowRoot[];
 }

@@ -39,6 +39,11 @@ export interface ScanResult {
    * back as `only` to scan them later). Absent when none was.
    */
   far?: ReadonlyMap<string, readonly Element[]>;
+  /**
+   * The open shadow roots the scan went into (adapters that walk them): the document's mutation
+   * observer does not see inside them, so the engine observes each one as well.
+   */
+  shadowRoots?: ShadowRoot[];
 }
 
 /** Where a scan stopped at its deadline (opaque: pass it back as it is). */

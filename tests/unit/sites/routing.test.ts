@@ -56,13 +56,14 @@ describe('adapterFor', () => {
   });
 });
 
-describe('openShadowRoots', () => {
-  it('lists the open shadow roots to observe, nested ones too, never Unison\'s own', async () => {
-    const { openShadowRoots } = await import('@/utils/sites');
+describe('shadow roots a scan goes into', () => {
+  it('are the open ones, nested ones too, never Unison\'s own: the engine observes each (a document observer does not see inside)', async () => {
+    const { ADAPTERS } = await import('@/utils/sites');
     const page = loadFixture('salesforce-lead.html');
     const { doc } = page;
+    const roots = (root: ParentNode) => ADAPTERS.salesforce.scan(root, doc).shadowRoots ?? [];
     const host = doc.querySelector('c-lead-referrals')!;
-    expect(openShadowRoots(doc)).toEqual([host.shadowRoot]);
+    expect(roots(doc)).toEqual([host.shadowRoot]);
     const inner = doc.createElement('c-inner');
     const innerRoot = inner.attachShadow({ mode: 'open' });
     host.shadowRoot!.append(inner);
@@ -71,7 +72,10 @@ describe('openShadowRoots', () => {
     const own = doc.createElement('unison-badge');
     own.attachShadow({ mode: 'open' });
     doc.body.append(closed, own);
-    expect(openShadowRoots(doc)).toEqual([host.shadowRoot, innerRoot]);
+    expect(roots(doc)).toEqual([host.shadowRoot, innerRoot]);
+    // A scan of an added subtree reports the roots inside it; adapters that do not walk shadow roots report none.
+    expect(roots(host)).toEqual([host.shadowRoot, innerRoot]);
+    expect(ADAPTERS.gmail.scan(doc, doc).shadowRoots).toBeUndefined();
     await page.window.happyDOM.close();
   });
 });
