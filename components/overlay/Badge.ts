@@ -105,6 +105,8 @@ export function makeBadge(doc: Document, lead: LeadSummary, opts: { pending?: bo
     button,
     remove() {
       host.remove();
+      // Its card goes with it (the contact left the page): nothing would bring focus back.
+      if (openCard.peek()?.opener === button) openCard.value = null;
       // The lead's entry goes with its last badge (a second removal finds nothing to delete).
       if (set.delete(button) && !set.size) buttons.delete(lead.email);
     },
@@ -143,8 +145,7 @@ export function installBadgeEvents(win: Window, onOpen: (email: string, opener: 
       openCard.value = null;
     }
   };
-  for (const type of BADGE_EVENTS) win.addEventListener(type, onEvent, true);
-  return () => {
-    for (const type of BADGE_EVENTS) win.removeEventListener(type, onEvent, true);
-  };
+  const stop = new AbortController();
+  for (const type of BADGE_EVENTS) win.addEventListener(type, onEvent, { capture: true, signal: stop.signal });
+  return () => stop.abort();
 }

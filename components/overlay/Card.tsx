@@ -53,6 +53,7 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
   const [expanded, setExpanded] = useState(false);
   const lead = card?.lead;
   const name = lead?.name || email;
+  const score = lead?.score ?? '';
 
   useLayoutEffect(() => {
     root.current?.focus();
@@ -93,11 +94,11 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
       {!loading && !card && <p class="muted">No campaign data for this contact.</p>}
       {card && (
         <>
-          {(lead?.score !== undefined || lead?.stage) && (
+          {(score !== '' || lead?.stage || card.product) && (
             <div class="facts small">
-              {lead?.score !== undefined && lead.score !== '' && (
+              {score !== '' && (
                 <span>
-                  Score <strong>{String(lead.score)}</strong>
+                  Score <strong>{String(score)}</strong>
                 </span>
               )}
               {lead?.stage && <span>{humanise(lead.stage)}</span>}

@@ -67,3 +67,24 @@ export function adoptStyles(shadow: ShadowRoot, css: string): void {
     shadow.prepend(style);
   }
 }
+
+/** Width of the card (px); a narrow window gets it narrower (card.css). */
+export const CARD_WIDTH = 400;
+
+/**
+ * Where the card goes by its badge (`rect`, viewport coordinates) in a window `vw` × `vh`: below
+ * the badge when there is room (or more room than above), else above it, its bottom edge by the
+ * badge so a short card does not float away; `maxHeight` keeps it inside the window.
+ */
+export function placeCard(
+  rect: { top: number; left: number; bottom: number },
+  vw: number,
+  vh: number,
+): { left: number; top?: number; bottom?: number; maxHeight: number } {
+  const left = Math.max(8, Math.min(rect.left - 8, vw - CARD_WIDTH - 8));
+  const below = vh - rect.bottom - 14;
+  const above = rect.top - 14;
+  return below >= 320 || below >= above
+    ? { left, top: rect.bottom + 6, maxHeight: Math.max(120, below) }
+    : { left, bottom: vh - rect.top + 6, maxHeight: Math.max(120, above) };
+}

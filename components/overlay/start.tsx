@@ -3,7 +3,7 @@
  * adapter, and starts the engine with badges and the card in shadow roots.
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useReducer, useState } from 'preact/hooks';
 import { signal } from '@preact/signals-core';
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
@@ -14,21 +14,20 @@ import type { SiteAdapter } from '@/utils/sites/types';
 import { BADGE_EVENTS, installBadgeEvents, makeBadge } from './Badge';
 import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
-import { detectDarkPage } from './format';
+import { detectDarkPage, placeCard } from './format';
 import { api, type OverlayApi } from './messages';
 import { Digest } from '@/utils/digest';
 import { OverlayEngine, type BadgeHandle } from './engine';
 import { getLeadSignal, leadSignal, openCard, pageIsDark, setLead, useSignalValue } from './store';
 import cardCss from './card.css?inline';
 
-const OWN_TAGS = new Set(['UNISON-BADGE', 'UNISON-CARD']);
+const OWN = 'unison-badge, unison-card';
 const ISOLATED_EVENTS = [...BADGE_EVENTS, 'focusin', 'focusout'];
 
 export function isOwnNode(node: Node): boolean {
   const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
-  if (!el) return false;
-  if (OWN_TAGS.has(el.tagName)) return true;
-  return el.closest('unison-badge, unison-card') !== null;
+  // `closest` looks at the element itself first.
+  return el?.closest(OWN) != null;
 }
 
 export interface Overlay {
@@ -112,13 +111,11 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
         at.set(t, y);
         check();
       };
-      const opts = { capture: true, passive: true };
-      window.addEventListener('scroll', onScroll, opts);
-      window.addEventListener('resize', check, opts);
-      return () => {
-        window.removeEventListener('scroll', onScroll, opts);
-        window.removeEventListener('resize', check, opts);
-      };
+      const stop = new AbortController();
+      const opts = { capture: true, passive: true, signal: stop.signal };
+      addEventListener('scroll', onScroll, opts);
+      addEventListener('resize', check, opts);
+      return () => stop.abort();
     },
     digest: () => digest,
   });
@@ -150,7 +147,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     'mousedown',
     (e) => {
       if (!openCard.value) return;
-      const inside = e.composedPath().some((n) => n instanceof Element && OWN_TAGS.has(n.tagName));
+      const inside = e.composedPath().some((n) => n instanceof Element && n.matches(OWN));
       if (!inside) openCard.value = null;
     },
     { capture: true },
@@ -271,22 +268,11 @@ function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: 
   return cardHost;
 }
 
-const CARD_WIDTH = 400;
 const NO_LEAD = signal<LeadSummary | null>(null);
 
 /** The live state of a lead on the page (answers change from any tab). */
 function useLeadSignal(email: string | undefined): LeadSummary | null {
   return useSignalValue((email && getLeadSignal(email)) || NO_LEAD);
-}
-
-function place(rect: { top: number; left: number; bottom: number }): { top: number; left: number; maxHeight: number } {
-  const vw = window.innerWidth;
-  const vh = window.innerHeight;
-  const left = Math.max(8, Math.min(rect.left - 8, vw - CARD_WIDTH - 8));
-  const below = vh - rect.bottom - 12;
-  const above = rect.top - 12;
-  if (below >= 320 || below >= above) return { top: rect.bottom + 6, left, maxHeight: Math.max(160, below) };
-  return { top: Math.max(8, rect.top - 6 - Math.min(560, above)), left, maxHeight: Math.max(160, above) };
 }
 
 function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackActions }) {
@@ -312,8 +298,18 @@ function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackAc
     };
   }, [open?.email]);
 
+  // The card stays by its badge as the page scrolls (any scrolling part of it) or the window resizes.
+  const [, follow] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (!open) return;
+    const onMove = () => follow(0);
+    const stop = new AbortController();
+    for (const type of ['scroll', 'resize']) addEventListener(type, onMove, { capture: true, passive: true, signal: stop.signal });
+    return () => stop.abort();
+  }, [open]);
+
   if (!open) return null;
-  const pos = place(open.rect);
+  const { maxHeight, ...at } = placeCard(open.opener?.isConnected ? open.opener.getBoundingClientRect() : open.rect, innerWidth, innerHeight);
   const answers = leadState?.answers ?? data?.card?.answers ?? {};
   const close = () => {
     const opener = open.opener;
@@ -321,7 +317,10 @@ function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackAc
     opener?.focus();
   };
   return (
-    <div class={`wrap${dark ? ' dark' : ''}`} style={{ top: `${pos.top}px`, left: `${pos.left}px` }}>
+    <div
+      class={`wrap${dark ? ' dark' : ''}`}
+      style={{ ...at, '--mh': `${maxHeight}px` }}
+    >
       <Card
         email={open.email}
         card={data?.email === open.email ? data.card : null}

@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  badgeButton,
   badgeEmails,
+  badgeFor,
   eventually,
   fixturePath,
   importCampaignFile,
@@ -411,6 +413,34 @@ describe('badges on host pages', () => {
       await page.keyboard.press(' ');
       await page.getByRole('dialog').waitFor();
       await page.keyboard.press('Escape');
+
+      // In a short window the whole card shows (its buttons at the bottom too), and it stays by
+      // its badge as the list scrolls.
+      await page.setViewportSize({ width: 900, height: 420 });
+      const card = await openCard(page, 'ann@acme.io');
+      const fits = async (label) => {
+        const box = await card.boundingBox();
+        assert.ok(box && box.y >= 0 && box.y + box.height <= 420, `${label}: ${JSON.stringify(box)}`);
+        return box;
+      };
+      const before = await fits('opened');
+      const badgeY = () => badgeButton(badgeFor(page, 'ann@acme.io').first()).evaluate((b) => b.getBoundingClientRect().top);
+      const y0 = await badgeY();
+      await page.evaluate(() => {
+        document.body.style.paddingBottom = '1000px';
+        scrollBy(0, 30);
+      });
+      await eventually(async () => {
+        const moved = (await badgeY()) - y0;
+        assert.ok(moved < -5, `the list scrolled (${moved})`);
+        const box = await card.boundingBox();
+        assert.ok(Math.abs(box.y - before.y - moved) < 2, `the card moved with its badge: ${box.y - before.y} vs ${moved}`);
+      });
+      // Its contact leaves the page: the card goes too.
+      await page.evaluate(() => {
+        for (const b of document.querySelectorAll('unison-badge[data-unison-email="ann@acme.io"]')) b.closest('tr')?.remove();
+      });
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
     } finally {
       await session.context.unroute('https://mail.google.com/**');
       await page.close();

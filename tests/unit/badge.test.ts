@@ -125,6 +125,16 @@ describe('the badge', () => {
     expect(again.button.querySelector('.mark')).not.toBeNull();
   });
 
+  it('closes the card it opened when it leaves the page (the contact went), and no other card', () => {
+    const { badge } = rowWithBadge(ann);
+    const other = rowWithBadge({ ...ann, email: 'raj.patel@globex.com', name: 'Raj Patel' });
+    openCard.value = { email: ann.email, opener: badge.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
+    other.badge.remove();
+    expect(openCard.value?.email).toBe(ann.email);
+    badge.remove();
+    expect(openCard.value).toBeNull();
+  });
+
   it('names a lead without a name by address, and can start pending and dark', () => {
     const b = makeBadge(document, { ...ann, name: null }, { pending: true, dark: true });
     cleanups.push(() => b.remove());

@@ -3,7 +3,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Card } from '@/components/overlay/Card';
 import type { FeedbackActions } from '@/components/overlay/Feedback';
-import { detectDarkPage, isDarkColour, safeHref } from '@/components/overlay/format';
+import { CARD_WIDTH, detectDarkPage, isDarkColour, placeCard, safeHref } from '@/components/overlay/format';
 import type { Answers, LeadCard } from '@/utils/protocol';
 
 const campaign = { id: 'cmp-q3', name: 'Q3 ROI webinar', channel: 'Webinar', product: 'Forecasting', utm: { source: 'linkedin', medium: 'paid_social', campaign: 'q3-roi' } };
@@ -45,9 +45,9 @@ afterEach(() => {
   root.remove();
 });
 
-function mount(answers: Answers = {}, onClose = vi.fn()) {
+function mount(answers: Answers = {}, onClose = vi.fn(), card = makeCard()) {
   act(() => {
-    render(<Card email="ann@acme.io" card={makeCard()} loading={false} answers={answers} actions={actions} onClose={onClose} />, root);
+    render(<Card email="ann@acme.io" card={card} loading={false} answers={answers} actions={actions} onClose={onClose} />, root);
   });
   return onClose;
 }
@@ -67,6 +67,20 @@ describe('the lead card', () => {
     for (const name of ['Good lead', 'Poor fit', 'Content relevant', 'Content not relevant', 'Info sufficient', 'Need more info', 'Request content']) {
       expect(button(name), name).toBeTruthy();
     }
+  });
+
+  it('shows the product without a score or stage, and no empty facts, touches or content when the data has none', () => {
+    const bare = { ...makeCard(), touches: [], firstTouch: null, latestTouch: null, consumed: [] };
+    bare.lead = { ...bare.lead!, score: undefined, stage: undefined };
+    mount({}, vi.fn(), bare);
+    expect(root.querySelector('.facts')?.textContent).toBe('Product: Forecasting');
+    expect(root.textContent).not.toContain('First touch');
+    expect(root.textContent).not.toContain('Content consumed');
+    expect(root.textContent).not.toContain('All touches');
+    expect(button('Good lead')).toBeTruthy();
+    // An empty score and no stage or product: no facts row at all.
+    mount({}, vi.fn(), { ...bare, product: null, lead: { ...bare.lead!, score: '' } });
+    expect(root.querySelector('.facts')).toBeNull();
   });
 
   it('shows markup in campaign data as inert text and links only http(s) URLs', () => {
@@ -180,5 +194,28 @@ describe('dark page detection (the badges\' look)', () => {
     document.documentElement.style.backgroundColor = 'rgb(20, 20, 20)';
     expect(detectDarkPage(document)).toBe(true);
     document.documentElement.style.backgroundColor = '';
+  });
+});
+
+describe('where the card goes by its badge', () => {
+  const badgeAt = (top: number, left = 100) => ({ top, left, bottom: top + 14 });
+
+  it('goes below the badge when there is room, kept inside the window', () => {
+    expect(placeCard(badgeAt(100), 1200, 900)).toEqual({ left: 92, top: 120, maxHeight: 900 - 114 - 14 });
+    // Near the right edge: moved left so all of it shows.
+    expect(placeCard(badgeAt(100, 1150), 1200, 900).left).toBe(1200 - CARD_WIDTH - 8);
+    expect(placeCard(badgeAt(100, 2), 1200, 900).left).toBe(8);
+  });
+
+  it('goes above a badge low in the window, its bottom edge by the badge, and never taller than the room it has', () => {
+    const at = placeCard(badgeAt(700), 1200, 900);
+    expect(at).toEqual({ left: 92, bottom: 900 - 700 + 6, maxHeight: 700 - 14 });
+    expect(at.top).toBeUndefined();
+  });
+
+  it('in a short window, takes the side with more room and fits it (a window 400 px tall, the badge in the middle)', () => {
+    const at = placeCard(badgeAt(180), 1200, 400);
+    expect(at.top).toBe(200);
+    expect(at.top! + at.maxHeight).toBeLessThanOrEqual(400);
   });
 });
