@@ -96,11 +96,21 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
   });
 }
 
-/** Deletes a just-made event, only while it is unsynced and inside the undo window. */
-export async function undoFeedback(db: UnisonDB, id: string, now = new Date()): Promise<StoredFeedback | null> {
+/** The event that supersedes `e` (a changed answer, or a note on it), if any: then `e` no longer is the answer. */
+async function successor(db: UnisonDB, e: StoredFeedback): Promise<StoredFeedback | undefined> {
+  const same = e.leadEmail ? db.feedback.where('leadEmail').equals(e.leadEmail) : db.feedback.toCollection();
+  return same.filter((x) => x.supersedes === e.id).first();
+}
+
+/**
+ * Deletes a just-made event, only while it is unsynced, inside the undo window, still the answer
+ * (nothing supersedes it), and asked for from where it was made (`site`, when given).
+ */
+export async function undoFeedback(db: UnisonDB, id: string, now = new Date(), site?: EventSite): Promise<StoredFeedback | null> {
   return db.transaction('rw', db.feedback, db.meta, async () => {
     const e = await db.feedback.get(id);
-    if (!e || e.syncState !== 'pending' || e.syncedAt) return null;
+    if (!e || e.syncState !== 'pending' || e.syncedAt || (site && e.site !== site)) return null;
+    if (await successor(db, e)) return null;
     if (now.getTime() - Date.parse(e.createdAt) > UNDO_WINDOW_MS) return null;
     // Already on its way to the receiver (a batch in flight): too late to take back.
     const sync = (await db.meta.get(SYNC_STATE_KEY))?.value as { inflight?: { ids?: string[] } | null } | undefined;
@@ -110,25 +120,34 @@ export async function undoFeedback(db: UnisonDB, id: string, now = new Date()): 
   });
 }
 
-/** Adds a note to an answer: a new event with the same answer and the note, superseding it. */
+/**
+ * Adds a note to an answer: a new event with the same answer and the note, superseding it. The
+ * answer must still count: a note on one noted since goes on the newest note (the rep edits the
+ * note), but one changed since takes none, or the note would bring the old answer back.
+ */
 export async function addNote(db: UnisonDB, id: string, note: string, stamp: Stamp): Promise<StoredFeedback | null> {
-  const base = await db.feedback.get(id);
-  if (!base) return null;
-  const now = stamp.now ?? new Date();
-  const event: StoredFeedback = {
-    ...base,
-    id: (stamp.newId ?? (() => crypto.randomUUID()))(),
-    note: note.trim() || null,
-    rep: stamp.rep,
-    site: stamp.site,
-    createdAt: new Date(Math.max(now.getTime(), Date.parse(base.createdAt) + 1)).toISOString(),
-    supersedes: base.id,
-    syncState: 'pending',
-    syncedAt: null,
-    syncError: null,
-  };
-  await db.feedback.add(event);
-  return event;
+  return db.transaction('rw', db.feedback, async () => {
+    let base = await db.feedback.get(id);
+    for (let next = base && (await successor(db, base)); base && next; next = base && (await successor(db, base))) {
+      base = next.value === base.value && next.reason === base.reason ? next : undefined;
+    }
+    if (!base) return null;
+    const now = stamp.now ?? new Date();
+    const event: StoredFeedback = {
+      ...base,
+      id: (stamp.newId ?? (() => crypto.randomUUID()))(),
+      note: note.trim() || null,
+      rep: stamp.rep,
+      site: stamp.site,
+      createdAt: new Date(Math.max(now.getTime(), Date.parse(base.createdAt) + 1)).toISOString(),
+      supersedes: base.id,
+      syncState: 'pending',
+      syncedAt: null,
+      syncError: null,
+    };
+    await db.feedback.add(event);
+    return event;
+  });
 }
 
 /** The event as the contract defines it (without local bookkeeping). */

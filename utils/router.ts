@@ -125,7 +125,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'feedback', ok: true, event: toWireEvent(event), answers };
     }
     case 'undo': {
-      const removed = await undoFeedback(db, req.id, now);
+      const removed = await undoFeedback(db, req.id, now, from.site);
       const answers = removed?.leadEmail ? await answersFor(db, removed.leadEmail) : {};
       if (removed?.leadEmail) tellTabs(deps, removed.leadEmail, answers);
       return { type: 'undo', ok: !!removed, answers };

@@ -51,6 +51,38 @@ describe('feedback events', () => {
     expect(await db.feedback.get(h.id)).toBeDefined();
   });
 
+  it('undoes only the answer that still counts, and only from where it was made', async () => {
+    const t0 = new Date('2026-11-27T09:00:00Z');
+    const good = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good' }, { ...stamp, now: t0 });
+    const poor = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit' }, { ...stamp, now: t0 });
+    // The first answer has been changed since: taking it back would leave the second superseding nothing.
+    expect(await undoFeedback(db, good.id, t0, 'gmail')).toBeNull();
+    expect(await db.feedback.get(good.id)).toBeDefined();
+    // Another site (another tab's content script) cannot take back Gmail's click.
+    expect(await undoFeedback(db, poor.id, t0, 'hubspot')).toBeNull();
+    expect((await undoFeedback(db, poor.id, t0, 'gmail'))?.id).toBe(poor.id);
+    expect((await answersFor(db, 'ann@acme.io')).lead_quality?.id).toBe(good.id);
+  });
+
+  it('adds a note only to the answer that counts: a second note goes on the first, a changed answer takes none', async () => {
+    const good = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good' }, stamp);
+    const n1 = await addNote(db, good.id, 'Great call', stamp);
+    // The rep edits the note (the card still holds the answer's id): it goes on the newest note.
+    const n2 = await addNote(db, good.id, 'Great call, budget in Q1', stamp);
+    expect(n2).toMatchObject({ value: 'good', note: 'Great call, budget in Q1', supersedes: n1!.id });
+    expect((await answersFor(db, 'ann@acme.io')).lead_quality?.id).toBe(n2!.id);
+    // The answer changes (another tab): a late note on the old answer is refused, the answer stays.
+    const poor = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', reason: 'no_budget' }, { ...stamp, site: 'hubspot' });
+    const count = await db.feedback.count();
+    expect(await addNote(db, good.id, 'late', { ...stamp, site: 'hubspot' })).toBeNull();
+    expect(await addNote(db, n1!.id, 'late', stamp)).toBeNull();
+    expect(await db.feedback.count()).toBe(count);
+    expect((await answersFor(db, 'ann@acme.io')).lead_quality).toMatchObject({ id: poor.id, value: 'poor_fit' });
+    // No chain forks: each event is superseded at most once.
+    const supersedes = (await db.feedback.toArray()).map((e) => e.supersedes).filter(Boolean);
+    expect(new Set(supersedes).size).toBe(supersedes.length);
+  });
+
   it('adds a note as a new event superseding the answer', async () => {
     const e = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good' }, stamp);
     const n2 = await addNote(db, e.id, '  Great call  ', stamp);
