@@ -12,7 +12,7 @@ import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
 import { readStoredSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
-import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
+import { builtinSiteForHost, customDomainMatches, type EventSite, type SiteId } from './sites/hosts';
 
 export interface RouterDeps {
   db: () => UnisonDB;
@@ -27,6 +27,11 @@ export interface RouterDeps {
   /** Tells every tab that campaign data changed. */
   broadcastDataChanged?: () => Promise<void>;
   now?: () => Date;
+  /**
+   * The browser's permissions: a custom domain is answered only while its access is granted (it
+   * can be withdrawn in the browser's own settings, with the page still open).
+   */
+  permissions?: { contains(p: { origins: string[] }): Promise<boolean> };
   /**
    * Remembers lookups between messages (the background keeps one for its lifetime); its lead
    * index also gives content scripts the lead digest with `hello`.
@@ -80,6 +85,10 @@ export async function handleMessage(message: unknown, sender: MessageSender | un
   const settings = await (deps.settings ?? readStoredSettings)();
   const from = classifySender(sender, deps, settings);
   if (!from) return undefined;
+  if (from.siteId === 'custom' && deps.permissions) {
+    const host = new URL((sender!.url ?? sender!.tab!.url)!).hostname.toLowerCase();
+    if (!(await deps.permissions.contains({ origins: customDomainMatches(host) }).catch(() => false))) return undefined;
+  }
   const req = parseRequest(message, from.kind);
   if (!req) return undefined;
   return respond(req, from, settings, deps);

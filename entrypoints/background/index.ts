@@ -45,6 +45,7 @@ export default defineBackground({
       onSettingsChanged: () => scheduler.onSettingsChanged(),
       extensionId: browser.runtime.id,
       extensionUrl: browser.runtime.getURL('/'),
+      permissions: browser.permissions,
       broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }),
       broadcastDataChanged: () => tellTabs({ type: 'data-changed' }),
     };
@@ -68,8 +69,11 @@ export default defineBackground({
     browser.runtime.onMessage.addListener((message, sender) => handleMessage(message, sender, deps));
     browser.runtime.onStartup.addListener(() => void syncCustomDomains());
     browser.runtime.onInstalled.addListener(() => void syncCustomDomains());
-    // A permission withdrawn from the browser's own settings drops its domain from the script.
+    // A permission withdrawn from the browser's own settings drops its domain from the script
+    // (and the router answers that domain's open pages no more).
     browser.permissions.onRemoved?.addListener(() => void syncCustomDomains());
+    // And one granted again there (or anywhere but the Sites section) brings it back.
+    browser.permissions.onAdded?.addListener(() => void syncCustomDomains());
     // And on every start of the worker: Chromium drops dynamic scripts when it reloads the
     // extension (an update, or an unpacked build at browser start) without always sending
     // onStartup or onInstalled; when nothing changed this is one read and no write.

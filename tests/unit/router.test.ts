@@ -235,6 +235,33 @@ describe('router: ignores', () => {
     // A sub-domain of an added domain is a different site.
     await expectRefused(goodClick, tabSender('https://evil.other.example/'));
   });
+
+  it('a custom domain whose access was withdrawn in the browser, its page still open', async () => {
+    await updateSettings((s) => {
+      s.customDomains = ['crm.acme-custom.test'];
+    });
+    const asked: string[][] = [];
+    let granted = true;
+    const withPermissions = deps({
+      permissions: {
+        contains: async ({ origins }) => {
+          asked.push(origins);
+          return granted;
+        },
+      },
+    });
+    const page = tabSender('https://crm.acme-custom.test/contacts/1');
+    expect(await handleMessage({ type: 'hello' }, page, withPermissions)).toMatchObject({ siteId: 'custom' });
+    expect(asked).toEqual([['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*']]);
+    granted = false;
+    await expectRefused({ type: 'hello' }, page, withPermissions);
+    await expectRefused({ type: 'lookup', emails: ['ann@acme.io'] }, page, withPermissions);
+    await expectRefused(goodClick, page, withPermissions);
+    // Built-in sites are the manifest's own: no permission is asked about them.
+    asked.length = 0;
+    expect(await handleMessage({ type: 'hello' }, tabSender(GMAIL), withPermissions)).toMatchObject({ siteId: 'gmail' });
+    expect(asked).toEqual([]);
+  });
 });
 
 describe('router: accepts', () => {
