@@ -145,14 +145,20 @@ describe('answers in the lookup', () => {
     expect((await lookupLeads(db, ['ann@acme.io'], [], cache))[0].answers.lead_quality?.synced).toBe(true);
   });
 
-  it('keeps the answers the background handed over across a rebuild for new campaign data', async () => {
+  it('reads again the answers of a lead whose first feedback came after the index was built, once sync marked them', async () => {
     const cache = new LeadCache();
     await cache.ready(db);
+    // Bo had no feedback when the index was built: it does not list him among the leads with answers.
     await recordFeedback(db, { leadEmail: 'bo@acme.io', type: 'info_sufficiency', value: 'insufficient' }, REP);
     cache.setAnswers('bo@acme.io', await answersFor(db, 'bo@acme.io'));
-    await importFromText(other, 'email,name\nraj.patel@globex.com,Raj Patel\n', { fileName: 'b.csv', source: 'file' });
-    await cache.ready(db);
+    await db.feedback.where('leadEmail').equals('bo@acme.io').modify({ syncState: 'synced', syncedAt: new Date().toISOString() });
     cache.forgetAnswers(['bo@acme.io']);
-    expect((await lookupLeads(db, ['bo@acme.io'], [], cache))[0].answers.info_sufficiency?.value).toBe('insufficient');
+    const [bo] = await lookupLeads(db, ['bo@acme.io'], [], cache);
+    expect(bo.answers.info_sufficiency).toMatchObject({ value: 'insufficient', synced: true });
+    // A lead nobody gave feedback about costs no read of answers.
+    const read = vi.spyOn(db.feedback, 'where');
+    const [ann] = await lookupLeads(db, ['ann@acme.io'], [], cache);
+    expect(ann.answers).toEqual({});
+    expect(read).not.toHaveBeenCalled();
   });
 });
