@@ -95,14 +95,25 @@ describe('badges on host pages', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  /** Opens a host-page fixture on its real host name (served by routing), runs `fn` with the page, and cleans up. */
+  async function onFixture(file, fn) {
+    const spec = EXPECTED[file];
+    const pattern = `${new URL(spec.url).origin}/**`;
+    await routeFixture(session.context, pattern, `tests/fixtures/pages/${file}`);
+    const page = await session.context.newPage();
+    try {
+      await page.goto(spec.url);
+      await fn(page, spec);
+    } finally {
+      await session.context.unroute(pattern);
+      await page.close();
+    }
+  }
+
   for (const [file, spec] of Object.entries(EXPECTED)) {
     if (spec.customDomains) continue; // tests/e2e/custom-domain.test.mjs covers domains the rep adds
     it(`${file}: exactly the expected badges on ${new URL(spec.url).hostname}`, async () => {
-      const origin = new URL(spec.url).origin;
-      await routeFixture(session.context, `${origin}/**`, `tests/fixtures/pages/${file}`);
-      const page = await session.context.newPage();
-      try {
-        await page.goto(spec.url);
+      await onFixture(file, async (page) => {
         await expectBadges(page, spec.badges, file);
         for (const email of [...Object.keys(spec.others), ...spec.own]) {
           assert.equal(await page.locator(`unison-badge[data-unison-email="${email}"]`).count(), 0, `${email} must not be badged`);
@@ -112,18 +123,12 @@ describe('badges on host pages', () => {
           els.map((el) => el.shadowRoot?.querySelector('button')?.getAttribute('aria-label') ?? ''),
         );
         assert.ok(names.every((n) => n.startsWith('Unison:')), names.join(', '));
-      } finally {
-        await session.context.unroute(`${origin}/**`);
-        await page.close();
-      }
+      });
     });
   }
 
   it('follows Gmail in-page navigation from the inbox to a thread and back', async () => {
-    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(EXPECTED['gmail-inbox.html'].url);
+    await onFixture('gmail-inbox.html', async (page) => {
       await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, 'inbox');
       // Gmail rebuilds the DOM in place and changes the hash: no page load.
       const thread = bodyAndStyles(read('gmail-thread.html'));
@@ -147,10 +152,7 @@ describe('badges on host pages', () => {
         history.back();
       }, inbox);
       await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, 'inbox after navigating back');
-    } finally {
-      await session.context.unroute('https://mail.google.com/**');
-      await page.close();
-    }
+    });
   });
 
   it('gives badges their dark look on a Gmail dark theme, and the light one otherwise', async () => {
@@ -176,11 +178,7 @@ describe('badges on host pages', () => {
   });
 
   it('adds and removes badges as Gmail compose chips come and go', async () => {
-    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-compose.html');
-    const page = await session.context.newPage();
-    try {
-      const spec = EXPECTED['gmail-compose.html'];
-      await page.goto(spec.url);
+    await onFixture('gmail-compose.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'compose');
       await page.evaluate(() => {
         const list = document.querySelector('div[name="to"][role="listbox"]');
@@ -199,19 +197,11 @@ describe('badges on host pages', () => {
       await expectBadges(page, { ...spec.badges, 'li.wei@umbrella.co': 1 }, 'chip added');
       await page.evaluate(() => document.getElementById('new-chip').remove());
       await expectBadges(page, spec.badges, 'chip removed');
-    } finally {
-      await session.context.unroute('https://mail.google.com/**');
-      await page.close();
-    }
+    });
   });
 
   it('follows a Salesforce Lightning view switch: only the active view is badged', async () => {
-    const spec = EXPECTED['salesforce-lead.html'];
-    const origin = new URL(spec.url).origin;
-    await routeFixture(session.context, `${origin}/**`, 'tests/fixtures/pages/salesforce-lead.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(spec.url);
+    await onFixture('salesforce-lead.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'lead view');
       // Back to the earlier record: Lightning swaps the active view; the lead view stays, hidden.
       await page.evaluate(() => {
@@ -224,19 +214,11 @@ describe('badges on host pages', () => {
         for (const v of document.querySelectorAll('.lafSinglePaneWindowManager > .windowViewMode-normal')) v.classList.toggle('active');
       });
       await expectBadges(page, spec.badges, 'lead view again');
-    } finally {
-      await session.context.unroute(`${origin}/**`);
-      await page.close();
-    }
+    });
   });
 
   it('follows what a Lightning component draws later inside its native shadow root', async () => {
-    const spec = EXPECTED['salesforce-lead.html'];
-    const origin = new URL(spec.url).origin;
-    await routeFixture(session.context, `${origin}/**`, 'tests/fixtures/pages/salesforce-lead.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(spec.url);
+    await onFixture('salesforce-lead.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'on load');
       // A referral arrives in c-lead-referrals' own shadow root: the document's observer cannot see it.
       await page.evaluate(() => {
@@ -248,18 +230,11 @@ describe('badges on host pages', () => {
       await expectBadges(page, { ...spec.badges, 'tom.baker@hooli.com': 1 }, 'referral drawn later');
       await page.evaluate(() => document.querySelector('c-lead-referrals').shadowRoot.getElementById('late-referral').remove());
       await expectBadges(page, spec.badges, 'referral gone');
-    } finally {
-      await session.context.unroute(`${origin}/**`);
-      await page.close();
-    }
+    });
   });
 
   it('follows a HubSpot tab switch that changes only the tabs', async () => {
-    const spec = EXPECTED['hubspot-contact.html'];
-    await routeFixture(session.context, 'https://app.hubspot.com/**', 'tests/fixtures/pages/hubspot-contact.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(spec.url);
+    await onFixture('hubspot-contact.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'Overview tab');
       // The panels show by the selected tab alone (a style on the tab list): nothing on a panel changes.
       const select = (id) =>
@@ -278,18 +253,11 @@ describe('badges on host pages', () => {
       await expectBadges(page, { ...spec.badges, 'ken.ito@stark.jp': 1 }, 'Activities tab');
       await select('tab-overview');
       await expectBadges(page, spec.badges, 'Overview tab again');
-    } finally {
-      await session.context.unroute('https://app.hubspot.com/**');
-      await page.close();
-    }
+    });
   });
 
   it('badges HubSpot list rows that load as the user scrolls', async () => {
-    const spec = EXPECTED['hubspot-list.html'];
-    await routeFixture(session.context, 'https://app.hubspot.com/**', 'tests/fixtures/pages/hubspot-list.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(spec.url);
+    await onFixture('hubspot-list.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'first rows');
       await page.evaluate(() => {
         const body = document.querySelector('tr[data-test-id^="row-"]').parentElement;
@@ -304,10 +272,7 @@ describe('badges on host pages', () => {
         body.append(row);
       });
       await eventually(async () => assert.equal((await badgeCounts(page))['ken.ito@stark.jp'], 1), { timeout: 10_000 });
-    } finally {
-      await session.context.unroute('https://app.hubspot.com/**');
-      await page.close();
-    }
+    });
   });
 
   it('badges a long list as its rows come near the viewport, and the popup lists every lead at once', async () => {
@@ -380,10 +345,7 @@ describe('badges on host pages', () => {
   });
 
   it('opens a card that passes axe-core with no serious or critical violation, by keyboard too', async () => {
-    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(EXPECTED['gmail-inbox.html'].url);
+    await onFixture('gmail-inbox.html', async (page) => {
       await expectBadges(page, EXPECTED['gmail-inbox.html'].badges, 'inbox');
       const dialog = await openCard(page, 'ann@acme.io');
       assert.match((await dialog.getAttribute('aria-labelledby')) ?? '', /./);
@@ -441,10 +403,7 @@ describe('badges on host pages', () => {
         for (const b of document.querySelectorAll('unison-badge[data-unison-email="ann@acme.io"]')) b.closest('tr')?.remove();
       });
       await page.getByRole('dialog').waitFor({ state: 'detached' });
-    } finally {
-      await session.context.unroute('https://mail.google.com/**');
-      await page.close();
-    }
+    });
   });
 
   it('shows campaign data holding markup or script as inert text', async () => {
@@ -473,10 +432,7 @@ describe('badges on host pages', () => {
     const options = await session.optionsPage();
     assert.match(await importCampaignFile(options, file), /Imported 1 lead/);
     await options.close();
-    await routeFixture(session.context, 'https://mail.google.com/**', 'tests/fixtures/pages/gmail-inbox.html');
-    const page = await session.context.newPage();
-    try {
-      await page.goto(EXPECTED['gmail-inbox.html'].url);
+    await onFixture('gmail-inbox.html', async (page) => {
       const dialog = await openCard(page, 'ann@acme.io');
       await dialog.getByRole('link', { name: 'Safe link' }).waitFor();
       const inside = await page.evaluate(() => {
@@ -495,9 +451,6 @@ describe('badges on host pages', () => {
       assert.match(inside.text, /<img src=x id="inj-img"/);
       assert.match(inside.text, /Ann <i id="inj-i">Lee<\/i>/);
       assert.equal(inside.pwned, null);
-    } finally {
-      await session.context.unroute('https://mail.google.com/**');
-      await page.close();
-    }
+    });
   });
 });
