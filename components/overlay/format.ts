@@ -74,7 +74,8 @@ export const CARD_WIDTH = 400;
 /**
  * Where the card goes by its badge (`rect`, viewport coordinates) in a window `vw` × `vh`: below
  * the badge when there is room (or more room than above), else above it, its bottom edge by the
- * badge so a short card does not float away; `maxHeight` keeps it inside the window.
+ * badge so a short card does not float away; `maxHeight` keeps it inside the window (at least
+ * 120 px, in a window too short for more).
  */
 export function placeCard(
   rect: { top: number; left: number; bottom: number },
