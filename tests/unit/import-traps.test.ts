@@ -178,10 +178,14 @@ describe('line numbers', () => {
     expect(seen).toEqual(expectedLines);
   });
 
-  it('name the row of an unclosed quote', async () => {
-    const text = 'email,campaign\nann@acme.io,Q3\nraj.patel@globex.com,"never closed\nli.wei@umbrella.co,RevOps\n';
+  it('refuse a file with an unclosed quote, naming its line and column: the rows after it would be lost unsaid', async () => {
+    const text = 'email,campaign,name\nann@acme.io,Q3,Ann\nraj.patel@globex.com,"never closed,Raj\nli.wei@umbrella.co,RevOps,Li\n';
     const p = await prepareText(null, text, { fileName: 'q.csv' });
-    expect(p.kind === 'ready' && p.issues).toEqual([{ line: 3, column: 'email', message: 'a quoted cell is not closed' }]);
+    expect(p.kind).toBe('failed');
+    expect(p.kind === 'failed' && p.error).toMatch(/^Line 3, column "campaign": a quoted cell is not closed.*nothing was imported\.$/);
+    // On the last line, with nothing after it to swallow: the row's last cell.
+    const last = await prepareText(null, 'email,campaign\nann@acme.io,Q3\nraj.patel@globex.com,"never closed', { fileName: 'q.csv' });
+    expect(last.kind === 'failed' && last.error).toMatch(/^Line 3, column "campaign"/);
   });
 });
 

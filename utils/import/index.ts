@@ -124,20 +124,36 @@ export async function prepareText(db: UnisonDB | null, input: string, opts: Prep
   if (head.preview.length === 0) return failed(fileName, 'The file has a header row but no data rows.');
 
   const collector = new Collector();
+  /** Where a quoted cell opens and is never closed: the parser reads the rest of the file into it. */
+  let unclosed: { line: number; column: string } | null = null;
   await streamCsv(text, {
     delimiter: head.delimiter,
     chunkSize: opts.chunkSize,
     onProgress: progress,
     onRow(fields, line, quoteProblem) {
+      if (unclosed) return;
+      if (quoteProblem) {
+        // The cell that swallowed the following lines; without any, the row's last cell.
+        const at = fields.findIndex((f) => /[\r\n]/.test(f));
+        unclosed = { line, column: cols.headers[at >= 0 ? at : fields.length - 1] ?? `column ${(at >= 0 ? at : fields.length - 1) + 1}` };
+        return;
+      }
       if (fields.every((f) => f.trim() === '')) return; // blank line
       const row = new Row(cols, fields, line);
       const out = mapper.map(row);
       if (out === 'skip') return;
       const issues: RowIssue[] = [...row.issues];
-      if (quoteProblem) issues.push({ line, column: cols.headers[0] ?? '', message: 'a quoted cell is not closed' });
       collector.addRow(out, issues, line);
     },
   });
+  // Every row after it is lost inside that cell: importing the rest would drop them unsaid.
+  const open = unclosed as { line: number; column: string } | null;
+  if (open) {
+    return failed(
+      fileName,
+      `Line ${open.line}, column "${open.column}": a quoted cell is not closed, so the rest of the file cannot be read. Close the quote (or remove it) and import again; nothing was imported.`,
+    );
+  }
   if (collector.rows === 0) return failed(fileName, 'The file has a header row but no data rows.');
   return ready(fileName, format, encoding, collector);
 }
