@@ -73,10 +73,8 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
       setError(`${host} is part of ${builtin.label}, which Unison supports already.`);
       return;
     }
-    if (domains.includes(host)) {
-      setError(`${host} is added already.`);
-      return;
-    }
+    // Added already: asked again all the same (its access may have been withdrawn in the
+    // browser's own settings; granted, the browser does not ask).
     // Asked right here, before any await: the browser shows its prompt only during the
     // user's click (or Enter).
     let asked: Promise<boolean>;
@@ -95,11 +93,14 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
       try {
         granted = await asked;
       } catch (err) {
-        setError(`The browser did not allow access to ${host}: ${err instanceof Error ? err.message : String(err)}`);
+        setError(`The browser did not allow access to ${host} (${err instanceof Error ? err.message : String(err)}). Check the domain and click Add again.`);
         return;
       }
+      const again = domains.includes(host);
       if (!granted) {
-        setError(`Access to ${host} was not granted, so it was not added.`);
+        setError(
+          `Access to ${host} was not granted, so ${again ? 'Unison stays off there' : 'it was not added'}. To allow it, click Add again and choose Allow in the browser's prompt.`,
+        );
         return;
       }
       changes.current += 1;
@@ -109,7 +110,7 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
       setDomains(s.customDomains);
       setDomain('');
       await notifyBackground();
-      setStatus(`Added ${host}. Open or reload its pages to see badges.`);
+      setStatus(`${again ? `${host} is added, with access to it` : `Added ${host}`}. Open or reload its pages to see badges.`);
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, LeadSummary, SpottedReport } from '@/utils/protocol';
 import type { PoorFitReason, RequestFormat } from '@/utils/schema';
-import { BUILTIN_SITES, builtinSiteForHost, type EventSite } from '@/utils/sites/hosts';
+import { browser } from 'wxt/browser';
+import { BUILTIN_SITES, builtinSiteForHost, customDomainMatches, type EventSite } from '@/utils/sites/hosts';
 import { asSpottedReport, browserPopupApi, reply, type PopupApi, type TargetTab } from './api';
 import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
 import './popup.css';
@@ -34,24 +35,36 @@ type View = { kind: 'loading' } | { kind: 'off'; detail: string | null } | { kin
 /** At most this many addresses per lookup message. */
 const LOOKUP_BATCH = 500;
 
-/** Why Unison does not run on the tab, when the tab's address says so. */
-async function offDetail(tab: TargetTab | null): Promise<string | null> {
-  if (!tab?.url) return null;
+/**
+ * Why Unison does not run on the tab, when the tab's address says so, and whether it may start
+ * there in a moment (a supported page still loading: the popup asks again before saying so).
+ */
+async function offDetail(tab: TargetTab | null): Promise<{ detail: string | null; mayStart: boolean }> {
+  const none = { detail: null, mayStart: false };
   let host: string;
   try {
-    host = new URL(tab.url).hostname;
+    host = new URL(tab?.url ?? '').hostname;
   } catch {
-    return null;
+    return none;
   }
   const builtin = builtinSiteForHost(host);
-  if (!builtin) return null;
-  const { readStoredSettings } = await import('@/utils/settings');
+  const { readStoredSettings, isSiteEnabled } = await import('@/utils/settings');
   const settings = await readStoredSettings().catch(() => null);
-  if (settings?.disabledSites.includes(builtin.id)) return `It is switched off for ${builtin.label} in the options.`;
-  return `Reload the ${builtin.label} tab to start it there.`;
+  if (!settings || (!builtin && !settings.customDomains.includes(host))) return none;
+  if (builtin && !isSiteEnabled(settings, builtin.id)) return { detail: `It is switched off for ${builtin.label} in the options.`, mayStart: false };
+  if (!builtin) {
+    if (!isSiteEnabled(settings, 'custom')) return { detail: 'It is switched off for custom CRM domains in the options.', mayStart: false };
+    const granted = await browser.permissions.contains({ origins: customDomainMatches(host) }).catch(() => true);
+    if (!granted) return { detail: `Its access to ${host} was withdrawn in the browser: add ${host} again under Sites in the options to allow it.`, mayStart: false };
+  }
+  return { detail: `Reload the ${builtin?.label ?? host} tab to start it there.`, mayStart: true };
 }
 
-export function PopupApp({ api = browserPopupApi() }: { api?: PopupApi }) {
+/** How often, and how long apart, the popup asks a supported page that is still loading. */
+const START_TRIES = 4;
+const START_WAIT_MS = 500;
+
+export function PopupApp({ api = browserPopupApi(), startWaitMs = START_WAIT_MS }: { api?: PopupApi; startWaitMs?: number }) {
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [pending, setPending] = useState<number | null>(null);
   const [formOpen, setFormOpen] = useState(false);
@@ -65,11 +78,19 @@ export function PopupApp({ api = browserPopupApi() }: { api?: PopupApi }) {
   async function load() {
     void refreshPending();
     const tab = await api.targetTab().catch(() => null);
-    const raw = tab ? await api.askTab(tab.id, { type: 'get-spotted' }).catch(() => null) : null;
-    const report = asSpottedReport(raw);
+    const ask = async () => asSpottedReport(tab ? await api.askTab(tab.id, { type: 'get-spotted' }).catch(() => null) : null);
+    let report = await ask();
     if (!report) {
-      setView({ kind: 'off', detail: await offDetail(tab) });
-      return;
+      const off = await offDetail(tab);
+      // A supported page still loading starts Unison in a moment: asked again before saying so.
+      for (let i = 0; off.mayStart && !report && i < START_TRIES; i++) {
+        await new Promise((r) => setTimeout(r, startWaitMs));
+        report = await ask();
+      }
+      if (!report) {
+        setView({ kind: 'off', detail: off.detail });
+        return;
+      }
     }
     setView({ kind: 'on', report });
     // The page's copy of the answers may be older than the store's: ask the background.

@@ -6,7 +6,7 @@
  */
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PopupApp, answerLabels, FORMAT_LABELS } from '@/components/popup/PopupApp';
 import { browserPopupApi, asSpottedReport } from '@/components/popup/api';
@@ -95,7 +95,7 @@ const waitFor = (check: () => boolean, what: string) => waitUntil(check, what, {
 /** Opens the popup about tab `tabId` (as end-to-end tests do, with ?tab=). */
 async function openPopup(tabId: number) {
   await act(() => {
-    render(<PopupApp api={browserPopupApi(`?tab=${tabId}`)} />, root);
+    render(<PopupApp api={browserPopupApi(`?tab=${tabId}`)} startWaitMs={1} />, root);
   });
   await flush();
 }
@@ -224,6 +224,47 @@ describe('popup', () => {
     };
     await openPopup(await gmailTab());
     await waitFor(() => text().includes('switched off for Gmail'), 'the reason');
+  });
+
+  it('asks a supported page that is still loading again before saying Unison does not run there', async () => {
+    let asked = 0;
+    contentScript = async () => {
+      asked += 1;
+      if (asked < 3) throw new Error('Could not establish connection. Receiving end does not exist.');
+      return report();
+    };
+    await openPopup(await gmailTab());
+    await waitFor(() => !!root.querySelector('.lead'), 'the leads once the page has started');
+    expect(asked).toBe(3);
+    expect(text()).not.toContain('does not run');
+    // A page where Unison never runs is not asked again.
+    render(null, root);
+    asked = 0;
+    await openPopup(await gmailTab('https://www.example.com/'));
+    await waitFor(() => text().includes('Unison does not run on this page.'), 'the off state');
+    expect(asked).toBe(1);
+  });
+
+  it('says why Unison is off on an added CRM domain: custom domains switched off, or its access withdrawn', async () => {
+    await updateSettings((s) => {
+      s.customDomains = ['crm.acme-custom.test'];
+      s.disabledSites = ['custom'];
+    });
+    contentScript = async () => {
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    };
+    await openPopup(await gmailTab('https://crm.acme-custom.test/contacts/1'));
+    await waitFor(() => text().includes('switched off for custom CRM domains'), 'the switched-off reason');
+    await updateSettings((s) => {
+      s.disabledSites = [];
+    });
+    const contains = vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(false);
+    render(null, root);
+    await openPopup(await gmailTab('https://crm.acme-custom.test/contacts/1'));
+    await waitFor(() => text().includes('access to crm.acme-custom.test was withdrawn'), 'the withdrawn access');
+    expect(text()).toContain('add crm.acme-custom.test again under Sites');
+    expect(contains).toHaveBeenCalledWith({ origins: ['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*'] });
+    contains.mockRestore();
   });
 
   it('shows the pending feedback count', async () => {

@@ -215,12 +215,31 @@ describe('Sites section', () => {
     expect(root.querySelector('[aria-label="Added CRM domains"]')).toBeNull();
   });
 
-  it('asks for nothing when the domain is not one, is built in, or is added already', async () => {
+  it('asks again for a domain added already (its access may have been withdrawn in the browser), and says how to allow it', async () => {
+    await updateSettings((s) => {
+      s.customDomains = ['crm.acme-custom.test'];
+    });
+    permissions.answer = false;
+    await mount();
+    await typeDomain('crm.acme-custom.test');
+    button('Add').click();
+    expect(permissions.requests).toEqual([['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*']]);
+    await waitFor(() => !!root.querySelector('[role="alert"]'), 'the refusal');
+    expect(root.querySelector('[role="alert"]')?.textContent).toMatch(/not granted, so Unison stays off there\. To allow it, click Add again and choose Allow/);
+    permissions.answer = true;
+    button('Add').click();
+    await waitFor(() => notified === 1, 'the background to hear of it');
+    await waitFor(() => (root.querySelector('[role="status"]')?.textContent ?? '').includes('is added, with access to it'), 'the status');
+    expect(scripting.scripts.get(CUSTOM_SCRIPT_ID)?.matches).toEqual(['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*']);
+    expect((await readSettings()).customDomains).toEqual(['crm.acme-custom.test']);
+  });
+
+  it('asks for nothing when the domain is not one, or is built in', async () => {
     await updateSettings((s) => {
       s.customDomains = ['crm.acme-custom.test'];
     });
     await mount();
-    for (const value of ['', 'not a domain', 'javascript:alert(1)', 'ftp://crm.example.com', 'mail.google.com', 'acme.lightning.force.com', 'crm.acme-custom.test']) {
+    for (const value of ['', 'not a domain', 'javascript:alert(1)', 'ftp://crm.example.com', 'mail.google.com', 'acme.lightning.force.com']) {
       await typeDomain(value);
       button('Add').click();
       await flush(2);
