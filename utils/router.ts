@@ -152,6 +152,8 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'sync-now', ok: (await deps.syncNow?.()) ?? false };
     case 'settings-changed':
       await deps.onSettingsChanged?.();
+      // Open tabs ask again whether Unison runs there: a site switched off leaves its pages now.
+      void deps.broadcastDataChanged?.().catch(() => undefined);
       return { type: 'settings-changed', ok: true };
     case 'data-changed':
       deps.cache?.clear();

@@ -129,7 +129,10 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
       applyAnswers(msg.email, msg.answers as Answers);
     } else if (msg.type === 'data-changed') {
       void (async () => {
-        digest = Digest.fromWire((await client.hello())?.digest);
+        const again = await client.hello();
+        // Switched off here meanwhile (or the domain's access withdrawn): Unison leaves the page.
+        if (!again?.enabled) return engine.stop();
+        digest = Digest.fromWire(again.digest);
         await engine.refreshData();
       })();
     }

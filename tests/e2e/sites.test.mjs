@@ -406,6 +406,23 @@ describe('badges on host pages', () => {
     });
   });
 
+  it('leaves an open page when its site is switched off in the options, and starts there again on reload once it is on', async () => {
+    await onFixture('gmail-inbox.html', async (page, spec) => {
+      await expectBadges(page, spec.badges, 'inbox');
+      const options = await session.optionsPage();
+      try {
+        const gmail = options.getByRole('switch', { name: 'Gmail' });
+        await gmail.uncheck();
+        await expectBadges(page, {}, 'Gmail switched off');
+        await gmail.check();
+        await page.reload();
+        await expectBadges(page, spec.badges, 'Gmail on again, after a reload');
+      } finally {
+        await options.close();
+      }
+    });
+  });
+
   it('shows campaign data holding markup or script as inert text', async () => {
     const file = join(tmp, 'markup.json');
     writeFileSync(

@@ -404,8 +404,11 @@ describe('router: accepts', () => {
   it('the options page opened in a tab counts as an extension page', async () => {
     const sender: Sender = { id: EXT_ID, url: `${EXT_URL}options.html`, tab: { id: 3, url: `${EXT_URL}options.html` } as Browser.tabs.Tab };
     expect(await handleMessage({ type: 'pending-count' }, sender, deps())).toEqual({ type: 'pending-count', pending: 0 });
-    await handleMessage({ type: 'settings-changed' }, sender, deps());
+    let toldTabs = 0;
+    await handleMessage({ type: 'settings-changed' }, sender, deps({ broadcastDataChanged: async () => void (toldTabs += 1) }));
     expect(settingsChanged).toBe(1);
+    // Open tabs ask again whether Unison runs there (a site switched off leaves its pages).
+    expect(toldTabs).toBe(1);
   });
 
   it('a content script on a custom domain the rep added, over https or http', async () => {
