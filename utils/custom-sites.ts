@@ -48,18 +48,19 @@ export function browserApis(): CustomSiteApis {
   };
 }
 
+/** Whether Unison may run on an added domain: its access is granted (the browser can withdraw it). */
+export async function customDomainGranted(permissions: Pick<PermissionsApi, 'contains'>, host: string): Promise<boolean> {
+  try {
+    return await permissions.contains({ origins: customDomainMatches(host) });
+  } catch {
+    return false;
+  }
+}
+
 /** The added domains whose permission is granted, in the order the rep added them. */
 export async function grantedCustomDomains(settings: Settings, permissions: PermissionsApi): Promise<string[]> {
   const out: string[] = [];
-  for (const host of settings.customDomains) {
-    let granted = false;
-    try {
-      granted = await permissions.contains({ origins: customDomainMatches(host) });
-    } catch {
-      granted = false;
-    }
-    if (granted) out.push(host);
-  }
+  for (const host of settings.customDomains) if (await customDomainGranted(permissions, host)) out.push(host);
   return out;
 }
 

@@ -12,7 +12,8 @@ import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
 import { readStoredSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
-import { builtinSiteForHost, customDomainMatches, type EventSite, type SiteId } from './sites/hosts';
+import { customDomainGranted, type PermissionsApi } from './custom-sites';
+import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
 
 export interface RouterDeps {
   db: () => UnisonDB;
@@ -31,7 +32,7 @@ export interface RouterDeps {
    * The browser's permissions: a custom domain is answered only while its access is granted (it
    * can be withdrawn in the browser's own settings, with the page still open).
    */
-  permissions?: { contains(p: { origins: string[] }): Promise<boolean> };
+  permissions?: Pick<PermissionsApi, 'contains'>;
   /**
    * Remembers lookups between messages (the background keeps one for its lifetime); its lead
    * index also gives content scripts the lead digest with `hello`.
@@ -39,7 +40,9 @@ export interface RouterDeps {
   cache?: LeadCache;
 }
 
-export type SenderKind = { kind: 'page'; site: EventSite; siteId: null } | { kind: 'content'; site: EventSite; siteId: SiteId };
+export type SenderKind =
+  | { kind: 'page'; site: EventSite; siteId: null }
+  | { kind: 'content'; site: EventSite; siteId: SiteId; /** An added CRM domain's host (its access is checked). */ host?: string };
 
 /** Who sent a message, or null when Unison does not answer that sender. */
 export function classifySender(sender: MessageSender | undefined, deps: RouterDeps, settings: Settings): SenderKind | null {
@@ -63,12 +66,11 @@ export function classifySender(sender: MessageSender | undefined, deps: RouterDe
     return isSiteEnabled(settings, builtin.id) ? { kind: 'content', site: builtin.id, siteId: builtin.id } : null;
   }
   if (settings.customDomains.includes(host) && isSiteEnabled(settings, 'custom')) {
-    return { kind: 'content', site: 'custom', siteId: 'custom' };
+    return { kind: 'content', site: 'custom', siteId: 'custom', host };
   }
   return null;
 }
 
-/** Handles one message; resolves to undefined when the message is ignored. */
 /**
  * The lead digest for a content script's `hello`: from the lead index when it is built for the
  * current campaign data. While it is being built (the worker just started, or the data changed)
@@ -79,16 +81,15 @@ async function helloDigest(db: UnisonDB, cache: LeadCache | undefined) {
   return index ? leadDigest(index) : null;
 }
 
+/** Handles one message; resolves to undefined when the message is ignored. */
 export async function handleMessage(message: unknown, sender: MessageSender | undefined, deps: RouterDeps): Promise<UnisonResponse | undefined> {
   // The rep's own settings (sites, custom domains, You): none of them is set by policy, and
   // reading `storage.managed` can take seconds while the browser starts.
   const settings = await (deps.settings ?? readStoredSettings)();
   const from = classifySender(sender, deps, settings);
   if (!from) return undefined;
-  if (from.siteId === 'custom' && deps.permissions) {
-    const host = new URL((sender!.url ?? sender!.tab!.url)!).hostname.toLowerCase();
-    if (!(await deps.permissions.contains({ origins: customDomainMatches(host) }).catch(() => false))) return undefined;
-  }
+  // An added domain's access can be withdrawn in the browser's settings, its page still open.
+  if (from.kind === 'content' && from.host && deps.permissions && !(await customDomainGranted(deps.permissions, from.host))) return undefined;
   const req = parseRequest(message, from.kind);
   if (!req) return undefined;
   return respond(req, from, settings, deps);

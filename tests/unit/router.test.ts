@@ -245,7 +245,7 @@ describe('router: ignores', () => {
     const withPermissions = deps({
       permissions: {
         contains: async ({ origins }) => {
-          asked.push(origins);
+          asked.push(origins ?? []);
           return granted;
         },
       },
