@@ -98,8 +98,9 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
 
 /** The event that supersedes `e` (a changed answer, or a note on it), if any: then `e` no longer is the answer. */
 async function successor(db: UnisonDB, e: StoredFeedback): Promise<StoredFeedback | undefined> {
-  const same = e.leadEmail ? db.feedback.where('leadEmail').equals(e.leadEmail) : db.feedback.toCollection();
-  return same.filter((x) => x.supersedes === e.id).first();
+  // The lead's events; without a lead, those made after it (a successor always is), not the whole store.
+  const candidates = e.leadEmail ? db.feedback.where('leadEmail').equals(e.leadEmail) : db.feedback.where('createdAt').above(e.createdAt);
+  return candidates.filter((x) => x.supersedes === e.id).first();
 }
 
 /**
@@ -128,8 +129,11 @@ export async function undoFeedback(db: UnisonDB, id: string, now = new Date(), s
 export async function addNote(db: UnisonDB, id: string, note: string, stamp: Stamp): Promise<StoredFeedback | null> {
   return db.transaction('rw', db.feedback, async () => {
     let base = await db.feedback.get(id);
-    for (let next = base && (await successor(db, base)); base && next; next = base && (await successor(db, base))) {
+    let next = base && (await successor(db, base));
+    while (base && next) {
+      // A note copies its answer: the chain goes on through notes, and stops at a changed answer.
       base = next.value === base.value && next.reason === base.reason ? next : undefined;
+      next = base && (await successor(db, base));
     }
     if (!base) return null;
     const now = stamp.now ?? new Date();

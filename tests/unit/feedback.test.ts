@@ -62,6 +62,11 @@ describe('feedback events', () => {
     expect(await undoFeedback(db, poor.id, t0, 'hubspot')).toBeNull();
     expect((await undoFeedback(db, poor.id, t0, 'gmail'))?.id).toBe(poor.id);
     expect((await answersFor(db, 'ann@acme.io')).lead_quality?.id).toBe(good.id);
+    // A request about no lead, noted since: no longer the answer either.
+    const request = await recordFeedback(db, { type: 'content_request', value: 'requested', product: 'Forecasting', format: 'pricing' }, { ...stamp, now: t0 });
+    await addNote(db, request.id, 'for the CFO', { ...stamp, now: t0 });
+    expect(await undoFeedback(db, request.id, t0, 'gmail')).toBeNull();
+    expect(await db.feedback.get(request.id)).toBeDefined();
   });
 
   it('adds a note only to the answer that counts: a second note goes on the first, a changed answer takes none', async () => {

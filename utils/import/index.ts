@@ -134,8 +134,9 @@ export async function prepareText(db: UnisonDB | null, input: string, opts: Prep
       if (unclosed) return;
       if (quoteProblem) {
         // The cell that swallowed the following lines; without any, the row's last cell.
-        const at = fields.findIndex((f) => /[\r\n]/.test(f));
-        unclosed = { line, column: cols.headers[at >= 0 ? at : fields.length - 1] ?? `column ${(at >= 0 ? at : fields.length - 1) + 1}` };
+        const swallowed = fields.findIndex((f) => /[\r\n]/.test(f));
+        const at = swallowed >= 0 ? swallowed : fields.length - 1;
+        unclosed = { line, column: cols.headers[at] ?? `column ${at + 1}` };
         return;
       }
       if (fields.every((f) => f.trim() === '')) return; // blank line
