@@ -79,9 +79,12 @@ export function PopupApp({ api = browserPopupApi(), startWaitMs = START_WAIT_MS 
     void refreshPending();
     const tab = await api.targetTab().catch(() => null);
     const ask = async () => asSpottedReport(tab ? await api.askTab(tab.id, { type: 'get-spotted' }).catch(() => null) : null);
-    let report = await ask();
+    // Both at once: the tab's answer, and what the settings say of its site. A page whose site was
+    // switched off (or whose domain's access was withdrawn) while it stayed open still answers,
+    // with no leads: the reason the settings give is what the rep needs to read.
+    const [first, off] = await Promise.all([ask(), offDetail(tab)]);
+    let report = off.detail && !off.mayStart ? null : first;
     if (!report) {
-      const off = await offDetail(tab);
       // A supported page still loading starts Unison in a moment: asked again before saying so.
       for (let i = 0; off.mayStart && !report && i < START_TRIES; i++) {
         await new Promise((r) => setTimeout(r, startWaitMs));

@@ -226,6 +226,18 @@ describe('popup', () => {
     await waitFor(() => text().includes('switched off for Gmail'), 'the reason');
   });
 
+  it('says a site is switched off even when its page, open since before, still answers', async () => {
+    await updateSettings((s) => {
+      s.disabledSites = ['gmail'];
+    });
+    // The page's script stopped when Gmail was switched off; it answers with no leads.
+    contentScript = async () => report({ leads: [], scanned: 0 });
+    await openPopup(await gmailTab());
+    await waitFor(() => text().includes('switched off for Gmail'), 'the reason');
+    expect(text()).not.toContain('No known leads');
+    expect(root.querySelector('li.lead')).toBeNull();
+  });
+
   it('asks a supported page that is still loading again before saying Unison does not run there', async () => {
     let asked = 0;
     contentScript = async () => {
