@@ -235,15 +235,18 @@ export function CampaignDataSection({ db: givenDb, fetchSample = fetchBundled }:
     startBusy('Reading rows');
     try {
       const emails = new Set<string>();
-      const results: ImportResult[] = [];
+      // Every file read first: one that cannot be read leaves the store as it was.
+      const ready = [];
       for (const path of SAMPLE_FILES) {
         const res = await fetchSample(path);
         if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
         const p = await prepareText(db, await res.text(), { fileName: path.split('/').pop()!, contentType: res.headers.get('content-type') ?? undefined, onProgress: progress });
         if (p.kind !== 'ready') throw new Error(p.kind === 'failed' ? p.error : `${path}: unknown columns`);
         for (const email of p.data.leads.keys()) emails.add(email);
-        results.push(await commitPrepared(db, p, { source: 'sample', onProgress: progress }));
+        ready.push(p);
       }
+      const results: ImportResult[] = [];
+      for (const p of ready) results.push(await commitPrepared(db, p, { source: 'sample', onProgress: progress }));
       setFormat(results.map((r) => r.formatLabel).join(' and '));
       setDetail(`Sample data: ${results.map((r) => r.fileName).join(', ')}.`);
       setStatus(`Imported ${emails.size} leads`);

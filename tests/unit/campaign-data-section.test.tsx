@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CampaignDataSection } from '@/components/options/CampaignDataSection';
+import { CampaignDataSection, SAMPLE_FILES } from '@/components/options/CampaignDataSection';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { recordFeedback } from '@/utils/feedback';
 
@@ -260,6 +260,18 @@ describe('options section "Campaign data"', () => {
       ['campaign-data.json', 'sample'],
       ['campaign-data.csv', 'sample'],
     ]);
+  });
+
+  it('"Load sample data" loads nothing when one of the sample files cannot be read', async () => {
+    const good = (path: string) => new Response(readFileSync(join(process.cwd(), 'public', path), 'utf8'), { headers: { 'content-type': path.endsWith('.json') ? 'application/json' : 'text/csv' } });
+    // The first file is fine, the second one missing, then broken.
+    for (const second of [() => new Response('gone', { status: 404 }), () => new Response('email,name\n"ann@acme.io,Ann\n', { headers: { 'content-type': 'text/csv' } })]) {
+      await mount({ fetchSample: async (path) => (path === SAMPLE_FILES[0] ? good(path) : second()) });
+      await click(button('Load sample data'));
+      await statusBecomes(/^The sample data could not be loaded: /);
+      expect(await db.leads.count()).toBe(0);
+      expect(await db.imports.count()).toBe(0);
+    }
   });
 
   it('renders lead data as text: markup in a file shows as characters', async () => {
