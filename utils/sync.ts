@@ -165,13 +165,25 @@ export function parseRetryAfter(value: string | null | undefined, now: Date = ne
   return Math.min(Math.max(0, at - now.getTime()), RETRY_AFTER_MAX_MS);
 }
 
+/**
+ * What a held batch shows when the endpoint answered with a redirect (a browser shows such an
+ * answer as status 0, its target hidden).
+ */
+export const REDIRECT_NOTE =
+  'The endpoint answered with a redirect (to a sign-in page?). Sync does not follow redirects, so nothing was taken as delivered: enter the address the events go to, without redirects.';
+
+/** How a held batch's answer reads: "HTTP 403", or "A redirect" when the browser hid its status. */
+export function heldAnswer(status: number): string {
+  return status ? `HTTP ${status}` : 'A redirect';
+}
+
 export type ResponseClass = 'accepted' | 'retry' | 'held';
 
 /** How the contract treats an HTTP status. */
 export function classifyStatus(status: number): ResponseClass {
   if (status >= 200 && status < 300) return 'accepted';
   if (status === 408 || status === 425 || status === 429 || status >= 500) return 'retry';
-  // 1xx/3xx never reach here in practice (fetch follows redirects); anything else is held.
+  // Anything else is held: other 4xx, and redirects (never followed, see `send`).
   return 'held';
 }
 
@@ -292,7 +304,13 @@ async function send(doFetch: typeof fetch, cfg: SyncConfig, payload: string, tim
   try {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (cfg.token) headers.Authorization = `Bearer ${cfg.token}`;
-    const res = await doFetch(cfg.endpoint, { method: 'POST', headers, body: payload, signal: controller.signal, credentials: 'omit', cache: 'no-store' });
+    // Redirects are not followed: the browser would send a POST answered 302 again as a GET (to a
+    // sign-in page, say), and that page's 200 would mark events synced that never arrived.
+    const res = await doFetch(cfg.endpoint, { method: 'POST', headers, body: payload, signal: controller.signal, credentials: 'omit', cache: 'no-store', redirect: 'manual' });
+    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      await res.body?.cancel().catch(() => undefined);
+      return { kind: 'answer', status: res.status, retryAfter: null, body: REDIRECT_NOTE, message: `HTTP ${res.status}` };
+    }
     let body = '';
     if (wantBody(res.status)) body = await res.text();
     else await res.body?.cancel().catch(() => undefined);
@@ -507,7 +525,7 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
       retryAt: null,
       failures: 0,
       lastAttemptAt: at,
-      lastError: { at: doneAt, kind: 'held', status: held.status, message: `HTTP ${held.status}${held.body ? `: ${held.body}` : ''}` },
+      lastError: { at: doneAt, kind: 'held', status: held.status, message: `${heldAnswer(held.status)}${held.body ? `: ${held.body}` : ''}` },
     };
     await writeSyncState(db, state);
     await deps.scheduleRetry?.(null);

@@ -42,7 +42,7 @@ export function statusLines(s: SyncStatus, feed: FeedState | null, endpoint: str
   lines.push(`Last successful sync: ${when(s.lastSuccessAt)}`);
   if (s.held) {
     lines.push(
-      `Held since ${when(s.held.at)}: the endpoint answered HTTP ${s.held.status}${s.held.body ? ` — ${s.held.body}` : ''}. Fix the settings and save, or press Sync now to try again.`,
+      `Held since ${when(s.held.at)}: the endpoint answered ${s.held.status ? `HTTP ${s.held.status}` : 'with a redirect'}${s.held.body ? ` — ${s.held.body}` : ''}. Fix the settings and save, or press Sync now to try again.`,
     );
   } else if (s.lastError) {
     lines.push(`Last error (${when(s.lastError.at)}): ${s.lastError.message}`);

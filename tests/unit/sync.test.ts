@@ -14,6 +14,7 @@ import {
   narrowAcceptance,
   parseRetryAfter,
   readSyncState,
+  REDIRECT_NOTE,
   runSync,
   syncStatus,
   type SyncDeps,
@@ -310,6 +311,27 @@ describe('held batches', () => {
     expect(fixed.outcome).toBe('synced');
     expect(rx!.requests[1].ids).toEqual(rx!.requests[0].ids);
     expect((await syncStatus(db)).held).toBeNull();
+  });
+
+  it('does not follow a redirect: the batch is held, and no event counts as synced', async () => {
+    // Followed, this POST would come back as a GET to /report, whose 200 would have marked the
+    // events synced although the receiver stored none of them.
+    await receiver({ faults: [{ status: 302, headers: { Location: '/report' }, store: false }] });
+    await db.feedback.bulkAdd(makeEvents(3));
+    const res = await harness().run('now');
+    expect(res.outcome).toBe('held');
+    expect(res.held).toMatchObject({ status: 302, body: REDIRECT_NOTE });
+    expect(await db.feedback.where('syncState').equals('pending').count()).toBe(3);
+    expect(rx!.report()).toMatchObject({ unique: 0 });
+    expect((await syncStatus(db)).lastError?.message).toBe(`HTTP 302: ${REDIRECT_NOTE}`);
+
+    // A browser hides a redirect's status (an opaque answer with status 0).
+    await db.meta.clear();
+    const opaque = { type: 'opaqueredirect', status: 0, headers: new Headers(), body: null } as unknown as Response;
+    const browserLike = await harness({ fetch: async (_i, init) => (init?.redirect === 'manual' ? opaque : new Response('{}', { status: 200 })) }).run('now');
+    expect(browserLike).toMatchObject({ outcome: 'held', held: { status: 0, body: REDIRECT_NOTE } });
+    expect((await syncStatus(db)).lastError?.message).toBe(`A redirect: ${REDIRECT_NOTE}`);
+    expect(await db.feedback.where('syncState').equals('pending').count()).toBe(3);
   });
 
   it('"Sync now" retries a held batch too', async () => {
