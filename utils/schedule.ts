@@ -2,13 +2,14 @@
  * When sync and the campaign feed run. Only `browser.alarms` (a service worker may be stopped at
  * any time, so no long timers): a periodic alarm for sync (default every 5 minutes, from the
  * settings or policy), a periodic alarm for the feed, and a one-shot alarm for a backoff retry.
- * Sync also runs when the browser comes back online, when the user presses "Sync now", when the
- * settings change (which also retries a held batch) and when the worker starts with a batch
- * still in flight.
+ * Sync also runs when the browser comes back online (on the `online` event where the background
+ * gets one; else the alarms look, every minute after a failure while offline), when the user
+ * presses "Sync now", when the settings change (which also retries a held batch) and when the
+ * worker starts with a batch still in flight.
  */
 import { browser, type Browser } from 'wxt/browser';
 import type { UnisonDB } from './db';
-import { readSyncState, runSync, type SyncConfig, type SyncReason, type SyncResult } from './sync';
+import { browserOnline, OFFLINE_POLL_MS, readSyncState, runSync, type SyncConfig, type SyncReason, type SyncResult } from './sync';
 
 export const ALARM_SYNC = 'unison-sync';
 export const ALARM_SYNC_RETRY = 'unison-sync-retry';
@@ -55,6 +56,8 @@ export interface SchedulerDeps {
   lastFeedUrl?: () => Promise<string | null>;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Whether the browser says it has a network (default `navigator.onLine`). */
+  online?: () => boolean;
   /** After a batch's answer is recorded: the leads whose events it marked. */
   onMarked?: (leadEmails: string[]) => void;
 }
@@ -81,6 +84,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           return { endpoint: s.sync.endpoint, token: s.sync.token };
         },
         fetch: deps.fetch,
+        online: deps.online,
         timeoutMs: deps.timeoutMs,
         scheduleRetry: scheduleSyncRetry,
         onBatch: ({ leadEmails }) => {
@@ -104,9 +108,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (state.inflight) await quietly(sync('startup'));
     },
     async onAlarm(alarm) {
-      if (alarm.name === ALARM_SYNC) await quietly(sync('alarm'));
-      else if (alarm.name === ALARM_SYNC_RETRY) await quietly(sync('retry'));
-      else if (alarm.name === ALARM_FEED) await quietly(deps.pullFeed?.('alarm') ?? Promise.resolve());
+      if (alarm.name === ALARM_FEED) return void (await quietly(deps.pullFeed?.('alarm') ?? Promise.resolve()));
+      if (alarm.name !== ALARM_SYNC && alarm.name !== ALARM_SYNC_RETRY) return;
+      // The last try failed offline. A service worker hears no `online` event (Chromium), so the
+      // alarms look: back online, sync runs as on that event; still offline, they look again soon.
+      if ((await readSyncState(deps.db())).lastError?.offline) {
+        if ((deps.online ?? browserOnline)()) await quietly(sync('online'));
+        else await scheduleSyncRetry(new Date(Date.now() + OFFLINE_POLL_MS));
+        return;
+      }
+      await quietly(sync(alarm.name === ALARM_SYNC ? 'alarm' : 'retry'));
     },
     onOnline() {
       return sync('online');

@@ -38,6 +38,14 @@ export const BACKOFF_MIN_MS = 1_000;
 /** A `Retry-After` further away than this is treated as this (a broken date must not stop sync for good). */
 export const RETRY_AFTER_MAX_MS = 24 * 60 * 60_000;
 export const HELD_BODY_MAX = 500;
+/**
+ * After a failure while offline, how often the alarms look whether the network is back: a service
+ * worker gets no `online` event (Chromium), so that is noticed by looking.
+ */
+export const OFFLINE_POLL_MS = 60_000;
+
+/** Whether the browser says it has a network. */
+export const browserOnline = (): boolean => (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
 export const SYNC_META_KEY = 'sync.state';
 const LOCK_NAME = 'unison-sync';
 
@@ -57,6 +65,8 @@ export interface SyncError {
   kind: 'network' | 'timeout' | 'http' | 'held' | 'config';
   message: string;
   status?: number;
+  /** A network error or timeout while the browser said it had no network (`navigator.onLine`). */
+  offline?: boolean;
 }
 
 /** What sync keeps between runs (in `meta`, key `sync.state`). */
@@ -131,6 +141,8 @@ export interface SyncDeps {
   scheduleRetry?: (at: Date | null) => Promise<void> | void;
   /** Mutual exclusion between runs (default: a shared lock named `unison-sync`). */
   lock?: RunLock;
+  /** Whether the browser says it has a network (default `navigator.onLine`). */
+  online?: () => boolean;
   /** Called after each batch is recorded (progress for callers and tests). */
   onBatch?: (info: { ids: string[]; status: number | null; leadEmails: string[] }) => void;
 }
@@ -497,6 +509,7 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
       const retryAfter = parseRetryAfter(attempt.retryAfter, now());
       const delay = retryAfter ?? backoffDelay(failures, deps.random, deps.backoffBaseMs, deps.backoffCapMs);
       const retryAt = new Date(now().getTime() + delay);
+      const offline = attempt.kind !== 'answer' && !(deps.online ?? browserOnline)();
       state = {
         ...state,
         inflight: keep,
@@ -508,10 +521,12 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
           kind: attempt.kind === 'answer' ? 'http' : attempt.kind,
           message: attempt.kind === 'answer' ? `HTTP ${attempt.status}${retryAfter != null ? ` (retry after ${Math.ceil(retryAfter / 1000)} s)` : ''}` : attempt.message,
           ...(attempt.status != null ? { status: attempt.status } : {}),
+          ...(offline ? { offline } : {}),
         },
       };
       await writeSyncState(db, state);
-      await deps.scheduleRetry?.(retryAt);
+      // Offline: the retry alarm comes sooner, to look whether the network is back (see OFFLINE_POLL_MS).
+      await deps.scheduleRetry?.(offline ? new Date(Math.min(retryAt.getTime(), now().getTime() + OFFLINE_POLL_MS)) : retryAt);
       deps.onBatch?.({ ids: batchIds, status: attempt.status, leadEmails: [] });
       return { ...result, outcome: 'retry', retryAt: state.retryAt!, error: state.lastError!.message };
     }

@@ -83,6 +83,8 @@ export default defineBackground({
     browser.storage.onChanged.addListener((_changes, area) => {
       if (area === 'managed') void scheduler.onSettingsChanged().catch(() => undefined);
     });
+    // Where the background hears it (Firefox's event page); a Chromium service worker does not,
+    // and there the alarms look whether the network is back (see utils/schedule.ts).
     globalThis.addEventListener?.('online', () => void scheduler.onOnline().catch(() => undefined));
     void scheduler.start().catch((err) => console.warn('Unison: could not start sync', err));
   },

@@ -149,6 +149,60 @@ describe('triggers', () => {
     expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(5);
   });
 
+  it('notices the network is back without an `online` event (a service worker gets none): the alarms look', async () => {
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+    });
+    await db.feedback.bulkAdd(makeEvents(2));
+    let onLine = false;
+    const offlineFetch: typeof fetch = (input, init) => (onLine ? fetch(input, init) : Promise.reject(new TypeError('Failed to fetch')));
+    const s = createScheduler({ db: () => db, settings: readSettings, timeoutMs: 5000, fetch: offlineFetch, online: () => onLine });
+    // Many failures before: the backoff wait is long (up to an hour).
+    await db.meta.put({ key: 'sync.state', value: { failures: 12 } });
+    const failed = await s.sync('alarm');
+    expect(failed.outcome).toBe('retry');
+    const state = await readSyncState(db);
+    expect(state.lastError).toMatchObject({ kind: 'network', offline: true });
+    // The retry alarm comes within a minute, whatever the backoff.
+    const soon = (await fakeBrowser.alarms.get(ALARM_SYNC_RETRY))!.scheduledTime;
+    expect(soon).toBeLessThanOrEqual(Date.now() + 60_000);
+
+    // Whatever the jitter drew, the backoff runs an hour from now.
+    await db.meta.put({ key: 'sync.state', value: { ...state, retryAt: new Date(Date.now() + 3_600_000).toISOString() } });
+
+    // Still offline: nothing is sent, and the alarm looks again in a minute.
+    await fakeBrowser.alarms.clear(ALARM_SYNC_RETRY);
+    await s.onAlarm({ name: ALARM_SYNC_RETRY });
+    expect(rx.requests).toHaveLength(0);
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC_RETRY))!.scheduledTime).toBeGreaterThan(Date.now() + 50_000);
+
+    // Back online: the next alarm (the periodic one here) sends at once, backoff or not.
+    onLine = true;
+    await s.onAlarm({ name: ALARM_SYNC });
+    expect(rx.requests).toHaveLength(1);
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(2);
+    expect((await readSyncState(db)).lastError).toBeNull();
+  });
+
+  it('a failure while online keeps its backoff: the periodic alarm does not override it', async () => {
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+    });
+    await db.feedback.bulkAdd(makeEvents(2));
+    let down = true;
+    const flaky: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init));
+    const s = createScheduler({ db: () => db, settings: readSettings, timeoutMs: 5000, fetch: flaky, online: () => true });
+    await db.meta.put({ key: 'sync.state', value: { failures: 12 } });
+    expect((await s.sync('alarm')).outcome).toBe('retry');
+    const state = await readSyncState(db);
+    expect(state.lastError?.offline).toBeUndefined();
+    await db.meta.put({ key: 'sync.state', value: { ...state, retryAt: new Date(Date.now() + 3_600_000).toISOString() } });
+    down = false;
+    await s.onAlarm({ name: ALARM_SYNC });
+    expect(rx.requests).toHaveLength(0);
+    expect(await db.feedback.where('syncState').equals('pending').count()).toBe(2);
+  });
+
   it('going online runs sync', async () => {
     await updateSettings((s) => {
       s.sync.endpoint = rx.url;
