@@ -37,9 +37,15 @@ export function YouSection() {
         return;
       }
     }
-    await updateSettings((s) => {
-      s.you = { name: name.trim(), email: trimmed.toLowerCase() };
-    });
+    setStatus('');
+    try {
+      await updateSettings((s) => {
+        s.you = { name: name.trim(), email: trimmed.toLowerCase() };
+      });
+    } catch (err) {
+      setError(`Not saved: ${(err as Error).message}`);
+      return;
+    }
     await browser.runtime.sendMessage({ type: 'settings-changed' }).catch(() => undefined);
     setStatus('Saved');
   }
@@ -54,14 +60,14 @@ export function YouSection() {
           <input id="you-name" type="text" value={name} onInput={(e) => {
               touched.current = true;
               setName(e.currentTarget.value);
-            }} autocomplete="name" />
+            }} autocomplete="name" maxLength={200} />
         </div>
         <div class="field">
           <label for="you-email">Your email</label>
           <input id="you-email" type="email" value={email} onInput={(e) => {
               touched.current = true;
               setEmail(e.currentTarget.value);
-            }} autocomplete="email" />
+            }} autocomplete="email" maxLength={254} />
         </div>
         <div class="row">
           <button type="submit" class="primary">Save</button>
