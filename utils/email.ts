@@ -6,34 +6,30 @@
  * subset of what `emailSchema` (utils/schema.ts) accepts, so whatever it returns the background
  * takes as it is.
  *
- * Top-level domains: an address must end in a real TLD, so that `logo@2x.png` or `name@host.local`
- * in page text is not taken for an address. The list below holds every two-letter country code
- * TLD in use, the original generic TLDs and the commonly used newer ones, plus the names RFC 2606 /
- * RFC 6761 reserve for documentation and testing (`example`, `test`, `localhost`), which sample data
- * and test pages use for addresses that must never resolve. Internationalised TLDs are accepted in
- * their ASCII form (`xn--…`). `zip` and `mov` are real but left out on purpose: on a page they are
- * far more often file names than mail domains.
+ * Top-level domains: an address must end in a TLD that can be real, so that `logo@2x.png`, `name@host.local`
+ * or `a@b.zz` in page text is not taken for an address. Two-letter TLDs are country codes, checked
+ * against the list of those in use. Longer ones are letters only (or the ASCII form `xn--…` of an
+ * internationalised TLD) and not one of the endings that look like a TLD on a page but are not
+ * (file names, names reserved for private networks): with well over a thousand generic TLDs
+ * delegated, from `.com` to `.dental` and `.properties`, a list of them would cost every host page
+ * kilobytes and still miss the next one. `zip` and `mov` are real but left out on purpose: on a
+ * page they are far more often file names than mail domains. The names RFC 2606 / RFC 6761
+ * reserve for documentation and testing (`example`, `test`, `localhost`) are accepted: sample data
+ * and test pages use them for addresses that must never resolve.
  */
 
 /** Two-letter country codes, grouped by first letter: `ac` … `az` is `acdefgilmoqrstuwxz`. */
 const CC_TLDS = 'acdefgilmoqrstuwxz babdefghijmnoqrstwyz cacdfghiklmnoruvwxyz dejkmoz ecegrstu fijkmor gabdefghilmnpqrstuwy hkmnrtu idelmnoqrst jemop keghimnprwyz labcikrstuvy macdeghklmnopqrstuvwxyz nacefgilopruz om paefghklmnrstwy qa reosuw sabcdeghiklmnorstuvxyz tcdfghjklmnortvwz uagksyz vaceginu wfs yet zamw';
 
-const G_TLDS =
-  'com org net edu gov mil int info biz name pro mobi aero asia cat coop jobs museum tel travel post ' +
-  'academy agency ai app art bank bio blog build business cafe capital care careers center ceo chat city click cloud club ' +
-  'codes company consulting credit dev design digital earth eco education email energy engineering enterprises events ' +
-  'expert exchange family farm finance financial fit foundation fun fund global gmbh green group guru health help holdings ' +
-  'host hosting inc industries ink insurance international investments land law legal life link live llc ltd management ' +
-  'marketing media money network new news one online page partners plus press pub realty rocks run sale sales school ' +
-  'security services shop site social software solar solutions space store studio support systems team tech technology ' +
-  'today tools top trade training tv university ventures vip website wiki work works world xyz zone ' +
-  'amsterdam barcelona bayern berlin boston brussels hamburg koeln london madrid miami nyc paris quebec scot swiss tokyo vegas wales wien ' +
-  'example test localhost';
+const CC: ReadonlySet<string> = new Set(CC_TLDS.split(' ').flatMap((g) => [...g.slice(1)].map((c) => g[0] + c)));
 
-const TLDS: ReadonlySet<string> = new Set([
-  ...CC_TLDS.split(' ').flatMap((g) => [...g.slice(1)].map((c) => g[0] + c)),
-  ...G_TLDS.split(' '),
-]);
+/** Endings of three letters or more that are no TLD in use: file types, and private or invalid names (digits never pass). */
+const NOT_TLDS: ReadonlySet<string> = new Set(
+  ('png jpg jpeg gif svg webp avif ico bmp tif tiff heic css scss mjs cjs jsx tsx json xml yml yaml html htm php asp aspx jsp ' +
+    'pdf txt csv tsv log doc docx xls xlsx ppt pptx odt rtf eml msg ics vcf zip mov rar tar tgz dmg exe msi apk ' +
+    'wav ogg avi webm mkv woff ttf otf eot bak tmp ' +
+    'local localdomain internal intranet invalid lan home corp private domain').split(' '),
+);
 
 export const EMAIL_MAX = 254;
 const LOCAL_MAX = 64;
@@ -49,10 +45,10 @@ const EMAIL_RE = new RegExp(`^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+
  */
 const IN_TEXT_RE = /(?<![A-Za-z0-9._%+-]|[A-Za-z0-9]')[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+'-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g;
 
-/** Whether `tld` (without the dot) is a real top-level domain, or a reserved test name. */
+/** Whether `tld` (without the dot) is a real top-level domain, or a reserved test name (see above). */
 export function isRealTld(tld: string): boolean {
   const t = tld.toLowerCase();
-  return TLDS.has(t) || /^xn--[a-z0-9-]{1,59}$/.test(t);
+  return t.length === 2 ? CC.has(t) : /^(?:[a-z]{3,63}|xn--[a-z0-9-]{1,59})$/.test(t) && !NOT_TLDS.has(t);
 }
 
 /** Whether `s` is already a clean address: lower-case, grammatical, with a real TLD. */
