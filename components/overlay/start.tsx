@@ -42,11 +42,12 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   if (!adapter) return null;
   let digest = Digest.fromWire(hello.digest);
 
-  let pageOwn = new Set(adapter.ownEmails(document));
+  // The rep's own addresses on the page, read again while none is found: the page may draw its
+  // account menu (Gmail's) only after Unison started.
+  let pageOwn: string[] = [];
   const ownEmails = () => {
-    const s = new Set(pageOwn);
-    if (hello.repEmail) s.add(hello.repEmail);
-    return s;
+    if (!pageOwn.length) pageOwn = adapter.ownEmails(document);
+    return new Set([...pageOwn, hello.repEmail!]);
   };
 
   const applyAnswers = (email: string, answers: Answers) => {
@@ -140,7 +141,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   });
 
   ctx.addEventListener(window, 'wxt:locationchange', () => {
-    pageOwn = new Set(adapter.ownEmails(document));
+    pageOwn = [];
     void engine.rescan();
   });
 

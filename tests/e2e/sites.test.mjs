@@ -87,6 +87,11 @@ describe('badges on host pages', () => {
     await setYou(options, { name: 'Sam Ortiz', email: 'sam@seller.example' });
     assert.match(await importCampaignFile(options, fixturePath('campaign-data/canonical.csv')), /Imported 8 leads/);
     tmp = mkdtempSync(join(tmpdir(), 'unison-sites-'));
+    // The rep is a lead too (a colleague who once filled in a form): every page's own address is
+    // then one the checks below would catch if it were badged.
+    const colleague = join(tmp, 'colleague.csv');
+    writeFileSync(colleague, 'email,first_name,last_name,company,campaign_id,campaign,channel\nsam@seller.example,Sam,Ortiz,Seller,q3-roi-webinar,Q3 ROI webinar,Webinar\n');
+    assert.match(await importCampaignFile(options, colleague), /Imported 1 leads/);
     await options.close();
   });
 
@@ -421,6 +426,42 @@ describe('badges on host pages', () => {
         await options.close();
       }
     });
+  });
+
+  it("never badges the rep's own address with no address under You: the page says who the rep is, even when it says so late", async () => {
+    const options = await session.optionsPage();
+    await setYou(options, { name: 'Sam Ortiz', email: '' });
+    const spec = EXPECTED['gmail-thread.html'];
+    try {
+      // The thread as it loads: Gmail's own signs (`name="me"`, the account button, the title) are there.
+      await onFixture('gmail-thread.html', async (page) => {
+        await expectBadges(page, spec.badges, 'thread, You empty');
+      });
+      // Gmail draws its shell after Unison has started: the account button, the title and the
+      // thread come in one go. The rep's own address is read again then, not only at the start.
+      const html = read('gmail-thread.html');
+      const { body, styles } = bodyAndStyles(html);
+      const title = /<title>([^<]*)<\/title>/.exec(html)[1];
+      const pattern = `${new URL(spec.url).origin}/**`;
+      await routeHtml(session.context, pattern, `<!doctype html><html><head><title>Gmail</title><style>${styles}</style></head><body><template id="later">${body}</template></body></html>`);
+      const page = await session.context.newPage();
+      try {
+        await page.goto(spec.url);
+        await page.waitForTimeout(1500);
+        assert.deepEqual(await badgeEmails(page), [], 'nothing yet');
+        await page.evaluate((t) => {
+          document.title = t;
+          document.body.append(/** @type {HTMLTemplateElement} */ (document.getElementById('later')).content.cloneNode(true));
+        }, title);
+        await expectBadges(page, spec.badges, 'thread drawn late, You empty');
+      } finally {
+        await session.context.unroute(pattern);
+        await page.close();
+      }
+    } finally {
+      await setYou(options, { name: 'Sam Ortiz', email: 'sam@seller.example' });
+      await options.close();
+    }
   });
 
   it('shows campaign data holding markup or script as inert text', async () => {
