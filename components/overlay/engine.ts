@@ -341,8 +341,12 @@ export class OverlayEngine {
           else if (node.nodeType === 3 && node.parentNode && !this.#deps.isOwnNode(node.parentNode)) roots.add(node.parentNode);
         }
       } else if (rec.type === 'characterData') {
+        // Text that changed may no longer hold the address its badge is for: rechecked too.
         const parent = rec.target.parentNode;
-        if (parent && !this.#deps.isOwnNode(parent)) roots.add(parent);
+        if (parent && !this.#deps.isOwnNode(parent)) {
+          roots.add(parent);
+          attributeTargets.add(parent);
+        }
       } else if (rec.type === 'attributes') {
         const target = rec.target as Element;
         if (this.#deps.isOwnNode(target)) continue;
@@ -643,10 +647,13 @@ export class OverlayEngine {
     const rescan: Node[] = [];
     const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
     for (const [anchor, byEmail] of this.#badges) {
-      const anchorGone = !anchor.isConnected || (recheck(anchor) && !adapter.isStillVisible(anchor, doc, memo));
+      const changed = anchor.isConnected && recheck(anchor);
+      const anchorGone = !anchor.isConnected || (changed && !adapter.isStillVisible(anchor, doc, memo));
       for (const [email, rec] of byEmail) {
         const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
-        if (!anchorGone && !hostGone) continue;
+        // The page reused the element for someone else (or its text no longer has the address).
+        const otherAddress = changed && !holds(anchor, email);
+        if (!anchorGone && !hostGone && !otherAddress) continue;
         if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
         this.#dropBadge(rec);
         byEmail.delete(email);
@@ -657,6 +664,12 @@ export class OverlayEngine {
     if (removed > 0) this.#deps.onLeads?.(this.spottedLeads());
     return rescan;
   }
+}
+
+/** Whether a mention's node still carries `email`: in its text or markup (attributes), or an input's value. */
+function holds(node: Node, email: string): boolean {
+  const el = node as HTMLInputElement;
+  return `${node.nodeType === 1 ? el.outerHTML + el.value : node.textContent}`.toLowerCase().replace(/%40/g, '@').includes(email);
 }
 
 /**

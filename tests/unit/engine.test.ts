@@ -165,6 +165,37 @@ describe('overlay engine', () => {
     expect(badges()).toEqual(['ann@acme.io']);
   });
 
+  it('moves the badge when the page reuses an element for someone else, and drops it when text loses its address', async () => {
+    document.body.innerHTML = `
+      <p><a id="link" href="mailto:ann@acme.io">Contact</a></p>
+      <p><span id="who" title="Ann Lee <ann@acme.io>">A. Lee</span></p>
+      <p id="note">Email: raj.patel@globex.com</p>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'ann@acme.io', 'raj.patel@globex.com']);
+    const settle = async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      await e.idle();
+    };
+    // A virtual list reuses the link and the labelled span for another contact.
+    document.getElementById('link')!.setAttribute('href', 'mailto:raj.patel@globex.com');
+    document.getElementById('who')!.setAttribute('title', 'Raj Patel <raj.patel@globex.com>');
+    await settle();
+    expect(badges().sort()).toEqual(['raj.patel@globex.com', 'raj.patel@globex.com', 'raj.patel@globex.com']);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['raj.patel@globex.com']);
+    // The text is edited in place: no address any more.
+    (document.getElementById('note')!.firstChild as Text).data = 'Email: (removed)';
+    await settle();
+    expect(badges().sort()).toEqual(['raj.patel@globex.com', 'raj.patel@globex.com']);
+    // An attribute that changes nothing of the address keeps the badge as it is.
+    const kept = document.querySelector('#link + unison-badge');
+    document.getElementById('link')!.setAttribute('class', 'hover');
+    document.getElementById('link')!.setAttribute('title', 'Write to Raj');
+    await settle();
+    expect(document.querySelector('#link + unison-badge')).toBe(kept);
+  });
+
   it('puts a badge back when the page re-renders it away but keeps the mention', async () => {
     document.body.innerHTML = `<p id="p"><a href="mailto:ann@acme.io">Ann</a></p>`;
     const { engine: e } = makeEngine();
@@ -244,6 +275,22 @@ describe('overlay engine', () => {
     await settled();
     expect(inside(card)).toEqual([]);
     expect(e.spottedLeads()).toEqual([]);
+  });
+
+  it('reads a HubSpot email property that the app fills in after drawing it', async () => {
+    document.body.innerHTML = `
+      <h1 data-selenium-test="highlightTitle">Ann Lee</h1>
+      <div data-selenium-test="property-input-email"><span class="private-truncated-string"></span></div>`;
+    const { engine: e } = makeEngine({ adapter: hubspot });
+    await e.start();
+    await e.idle();
+    expect(badges()).toEqual([]);
+    const holder = document.querySelector('.private-truncated-string')!;
+    holder.innerHTML = '<span class="private-truncated-string__inner"><span>ann@acme.io</span></span>';
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+    expect(e.spottedLeads().map((l) => [l.email, l.name])).toEqual([['ann@acme.io', 'Ann Lee']]);
   });
 
   it('follows a tab switch that only changes the tabs (aria-selected): the panel shown is badged, the one hidden loses its badges', async () => {

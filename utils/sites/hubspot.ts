@@ -63,10 +63,12 @@ function findChicklets(ctx: FindContext): void {
   }
 }
 
-function findProperties(ctx: FindContext): void {
-  if (!ctx.c.query(ctx.roots, S.emailProperty).length) return;
+function findProperties(ctx: FindContext & { root: ParentNode }): void {
+  // HubSpot fills the property in after drawing it: what it adds inside is read in its property.
+  const inside = (ctx.root as Element).closest?.(S.emailProperty);
+  if (!inside && !ctx.c.query(ctx.roots, S.emailProperty).length) return;
   const name = recordName(ctx.doc);
-  for (const prop of ctx.c.places(ctx.roots, S.emailProperty)) {
+  for (const prop of inside ? [inside] : ctx.c.places(ctx.roots, S.emailProperty)) {
     const walker = ctx.doc.createTreeWalker(prop, 4);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const found = findEmails((n as Text).data);
