@@ -55,15 +55,38 @@ export type Policy = z.infer<typeof policySchema>;
 
 const KEY = 'settings';
 
-export async function readPolicy(): Promise<Policy> {
+/** A policy value Unison cannot use: it is left out, and the options page says so. */
+export interface IgnoredPolicy {
+  key: keyof Policy;
+  message: string;
+}
+
+/**
+ * The policy, value by value: one that Unison cannot use (an `http:` endpoint, an interval of 0)
+ * is left out and reported, and the others still apply (a token and a domain rule do not vanish
+ * because of a typo in the endpoint).
+ */
+export async function readPolicyChecked(): Promise<{ policy: Policy; ignored: IgnoredPolicy[] }> {
+  let raw: Record<string, unknown>;
   try {
-    const raw = await browser.storage.managed.get(null);
-    const parsed = policySchema.safeParse(raw ?? {});
-    return parsed.success ? parsed.data : {};
+    raw = (await browser.storage.managed.get(null)) ?? {};
   } catch {
     // No policy storage (Firefox without a policy, tests): nothing is locked.
-    return {};
+    return { policy: {}, ignored: [] };
   }
+  const policy: Record<string, unknown> = {};
+  const ignored: IgnoredPolicy[] = [];
+  for (const [key, field] of Object.entries(policySchema.shape) as Array<[keyof Policy, z.ZodTypeAny]>) {
+    if (raw[key] === undefined) continue;
+    const parsed = field.safeParse(raw[key]);
+    if (parsed.success) policy[key] = parsed.data;
+    else ignored.push({ key, message: parsed.error.issues[0]?.message ?? 'not a value Unison can use' });
+  }
+  return { policy: policy as Policy, ignored };
+}
+
+export async function readPolicy(): Promise<Policy> {
+  return (await readPolicyChecked()).policy;
 }
 
 /** Settings as stored by the rep, without policy. */
@@ -74,8 +97,8 @@ export async function readStoredSettings(): Promise<Settings> {
 }
 
 /** Settings in force: the rep's, overridden by policy. */
-export async function readSettings(): Promise<Settings & { locked: Array<keyof Policy> }> {
-  const [s, p] = await Promise.all([readStoredSettings(), readPolicy()]);
+export async function readSettings(): Promise<Settings & { locked: Array<keyof Policy>; ignoredPolicy: IgnoredPolicy[] }> {
+  const [s, { policy: p, ignored }] = await Promise.all([readStoredSettings(), readPolicyChecked()]);
   const locked: Array<keyof Policy> = [];
   if (p.endpoint !== undefined) {
     s.sync.endpoint = p.endpoint;
@@ -94,7 +117,7 @@ export async function readSettings(): Promise<Settings & { locked: Array<keyof P
     locked.push('feedUrl');
   }
   if (p.allowedRepEmailDomain !== undefined) locked.push('allowedRepEmailDomain');
-  return { ...s, locked };
+  return { ...s, locked, ignoredPolicy: ignored };
 }
 
 export async function updateSettings(patch: (s: Settings) => void): Promise<Settings> {

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { readFeedState, type FeedState } from '@/utils/feed';
-import { checkServiceUrl, readSettings, updateSettings, type Policy } from '@/utils/settings';
+import { checkServiceUrl, readSettings, updateSettings, type IgnoredPolicy, type Policy } from '@/utils/settings';
 import { syncStatus, type SyncStatus } from '@/utils/sync';
 import './charts/charts.css';
 
@@ -75,6 +75,7 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
   const [feedUrl, setFeedUrl] = useState('');
   const [interval, setIntervalMinutes] = useState('5');
   const [locked, setLocked] = useState<Array<keyof Policy>>([]);
+  const [ignoredPolicy, setIgnoredPolicy] = useState<IgnoredPolicy[]>([]);
   const [inForce, setInForce] = useState({ endpoint: '', feedUrl: '' });
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [feed, setFeed] = useState<FeedState | null>(null);
@@ -90,6 +91,7 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
     setFeedUrl(s.feed.url);
     setIntervalMinutes(String(s.sync.intervalMinutes));
     setLocked(s.locked);
+    setIgnoredPolicy(s.ignoredPolicy);
     setInForce({ endpoint: s.sync.endpoint, feedUrl: s.feed.url });
   }
 
@@ -230,6 +232,11 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
     <section aria-labelledby="Sync-h">
       <h2 id="Sync-h">Sync</h2>
       <p class="muted">Feedback goes to your team's endpoint; campaign data can come from a feed. Both run on a schedule and on Sync now.</p>
+      {ignoredPolicy.map((p) => (
+        <p key={p.key} class="error">
+          Your organisation's policy sets {p.key} to a value Unison cannot use ({p.message}), so that one setting is ignored. Ask your administrator to correct it.
+        </p>
+      ))}
       <form onSubmit={save} noValidate>
         <div class="field">
           <label for="sync-endpoint">Endpoint URL</label>

@@ -151,7 +151,8 @@ describe('Sync section', () => {
     // Saving again with the token field empty keeps the token; the permission is not asked again.
     await type('Campaign feed URL', rx.feedUrl);
     await click('Save');
-    await waitFor(() => root.textContent!.includes('Saved'), 'Saved again');
+    // The message itself (not the "Saved token" hint, which the first save left).
+    await waitFor(() => root.querySelector('[aria-live="polite"]')?.textContent === 'Saved.', 'Saved again');
     expect((await readStoredSettings()).sync.token).toBe(token);
     expect((await readStoredSettings()).feed.url).toBe(rx.feedUrl);
     expect(permissions.requests).toHaveLength(1);
@@ -215,6 +216,21 @@ describe('Sync section', () => {
     expect(root.textContent).not.toContain(maskToken('policy-token-abcdef'));
     expect(root.textContent).not.toContain('Saved token');
     expect(root.textContent).not.toContain('Remove token');
+  });
+
+  it('keeps the good values of a policy with a bad one, and says which one is ignored', async () => {
+    await fakeBrowser.storage.managed.set({ endpoint: 'http://feedback.corp.example/in', token: 'policy-token-abcdef', feedUrl: '', syncIntervalMinutes: 0, allowedRepEmailDomain: 'seller.example' });
+    const s = await readSettings();
+    expect(s.locked.sort()).toEqual(['allowedRepEmailDomain', 'token']);
+    expect(s.sync.token).toBe('policy-token-abcdef');
+    expect(s.ignoredPolicy.map((p) => p.key).sort()).toEqual(['endpoint', 'feedUrl', 'syncIntervalMinutes']);
+    await mount();
+    await waitFor(() => field('Access token').disabled, 'the policy token locked');
+    expect(field('Endpoint URL').disabled).toBe(false);
+    const notes = [...root.querySelectorAll('p.error')].map((p) => p.textContent);
+    expect(notes).toHaveLength(3);
+    expect(notes[0]).toMatch(/^Your organisation's policy sets endpoint to a value Unison cannot use \(must be https/);
+    expect(notes.join(' ')).toContain('sets syncIntervalMinutes to a value');
   });
 
   it('masks tokens and builds permission patterns', () => {
