@@ -4,12 +4,12 @@
  * settings or policy), a periodic alarm for the feed, and a one-shot alarm for a backoff retry.
  * Sync also runs when the browser comes back online (on the `online` event where the background
  * gets one; else the alarms look, every minute after a failure while offline), when the user
- * presses "Sync now", when the settings change (which also retries a held batch) and when the
+ * presses "Sync now", when the endpoint or token change (which also retries a held batch) and when the
  * worker starts with a batch still in flight.
  */
 import { browser, type Browser } from 'wxt/browser';
 import type { UnisonDB } from './db';
-import { browserOnline, OFFLINE_POLL_MS, readSyncState, runSync, type SyncConfig, type SyncReason, type SyncResult } from './sync';
+import { browserOnline, OFFLINE_POLL_MS, readSyncState, runSync, syncConfigKey, type SyncConfig, type SyncReason, type SyncResult } from './sync';
 
 export const ALARM_SYNC = 'unison-sync';
 export const ALARM_SYNC_RETRY = 'unison-sync-retry';
@@ -129,8 +129,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async onSettingsChanged() {
       const s = await deps.settings();
       await applySchedules(s);
+      // A held batch is retried, and a backoff wait cut short, when the endpoint or the token
+      // changed since the last run: switching a site off or saving You must not resend early.
+      const { configKey } = await readSyncState(deps.db());
       // Not awaited: the options page should not wait on a 30 s timeout to see "Saved".
-      void quietly(sync('settings'));
+      if (configKey !== (await syncConfigKey(s.sync))) void quietly(sync('settings'));
       const last = (await deps.lastFeedUrl?.()) ?? null;
       if (s.feed.url && s.feed.url !== last) void quietly(deps.pullFeed?.('settings') ?? Promise.resolve());
     },

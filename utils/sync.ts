@@ -82,6 +82,8 @@ export interface SyncStateRecord {
   lastAttemptAt: string | null;
   lastError: SyncError | null;
   lastRun: { at: string; sent: number; accepted: number; rejected: number } | null;
+  /** Which endpoint and token the last run used (`syncConfigKey`: a digest, the token is not kept here). */
+  configKey?: string;
 }
 
 export const EMPTY_SYNC_STATE: SyncStateRecord = {
@@ -234,6 +236,12 @@ export function narrowAcceptance(batchIds: string[], body: unknown): Narrowed {
     rejected: [...rejected].map(([id, error]) => ({ id, error })),
     unconfirmed: [],
   };
+}
+
+/** A digest of the endpoint and token: tells a settings change that matters to sync from one that does not. */
+export async function syncConfigKey(cfg: SyncConfig): Promise<string> {
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${cfg.endpoint}\n${cfg.token}`));
+  return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Oldest first, ties by id, so every run (and every resumption) agrees on the order. */
@@ -426,7 +434,8 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
     if (!overrides) return { ...result, outcome: 'waiting', retryAt: state.retryAt };
   }
 
-  // Everything pending now, claimed (in flight) in one transaction.
+  // Everything pending now, claimed (in flight) in one transaction, with the settings it goes out with.
+  state.configKey = await syncConfigKey(cfg);
   const claimed = await claimPending(db, state, batchSize, now().toISOString());
   if (!claimed) {
     state = { ...state, inflight: null };

@@ -137,6 +137,41 @@ describe('triggers', () => {
     expect((await fakeBrowser.alarms.get(ALARM_FEED))?.periodInMinutes).toBe(60);
   });
 
+  it('a settings change that leaves the endpoint and token as they were neither retries a held batch nor cuts a wait short', async () => {
+    rx.setFaults(['401', '500']);
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+      s.sync.token = 'tok';
+    });
+    await db.feedback.bulkAdd(makeEvents(3));
+    const sch = scheduler();
+    expect((await sch.sync('alarm')).outcome).toBe('held');
+    // A site switched off, the rep's name saved: sync is left alone.
+    await updateSettings((s) => {
+      s.disabledSites = ['zoho'];
+      s.you.name = 'Sam';
+    });
+    await sch.onSettingsChanged();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rx.requests).toHaveLength(1);
+    expect((await readSyncState(db)).held?.status).toBe(401);
+    // A new token retries the held batch at once (500 this time: a backoff wait begins).
+    await updateSettings((s) => {
+      s.sync.token = 'tok-2';
+    });
+    await sch.onSettingsChanged();
+    await vi.waitFor(() => expect(rx.requests).toHaveLength(2));
+    await vi.waitFor(async () => expect((await readSyncState(db)).retryAt).not.toBeNull());
+    // The interval changes: the wait stands.
+    await updateSettings((s) => {
+      s.sync.intervalMinutes = 10;
+    });
+    await sch.onSettingsChanged();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rx.requests).toHaveLength(2);
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(10);
+  });
+
   it('resumes an interrupted batch when the worker starts', async () => {
     await updateSettings((s) => {
       s.sync.endpoint = rx.url;
