@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, prepareText, type Prepared } from '@/utils/import';
+import { decodeBytes, describeIssues, prepareText, type Prepared } from '@/utils/import';
 import { countLineBreaks, streamCsv } from '@/utils/import/csv';
+import { entryLines } from '@/utils/import/json';
 import { parseDate } from '@/utils/import/dates';
 
 const DIR = join(process.cwd(), 'tests/fixtures/campaign-data');
@@ -122,7 +123,7 @@ describe('encodings and file kinds', () => {
     expect(await fail('[1, 2]')).toMatch(/not Unison campaign data/);
   });
 
-  it('JSON entries in error are reported by path; the others are kept', async () => {
+  it('JSON entries in error are reported by the line they start on and their path; the others are kept', async () => {
     const text = JSON.stringify({
       schema: 'unison.campaign-data/1',
       campaigns: [{ id: 'ok', name: 'OK' }, { name: 'no id' }],
@@ -132,18 +133,28 @@ describe('encodings and file kinds', () => {
         { email: 'raj.patel@globex.com', touches: [{ campaignId: 'ok', at: 'last tuesday' }] },
         { email: 'li.wei@umbrella.co', touches: [{ kind: 'sometimes' }] },
       ],
-    });
+    }, null, 2);
     const p = await prepareText(null, text, { fileName: 'x.json' });
     expect(p.kind).toBe('ready');
     if (p.kind !== 'ready') return;
-    expect(p.issues.map((i) => `${i.column}: ${i.message}`)).toEqual([
-      expect.stringMatching(/^campaigns\[1\]\.id: /),
-      'leads[1].email: “not-an-address” is not a valid email address',
-      'leads[2].touches[0].at: unreadable date “last tuesday”',
-      expect.stringMatching(/^leads\[3\]\.touches\[0\]\.kind: /),
+    // Lines as a text editor shows them (JSON.stringify's two-space layout).
+    const startLine = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    expect(p.issues.map((i) => `line ${i.line} ${i.column}: ${i.message}`)).toEqual([
+      expect.stringMatching(new RegExp(`^line ${startLine('"name": "no id"') - 1} campaigns\\[1\\]\\.id: `)),
+      `line ${startLine('"email": "not-an-address"') - 1} leads[1].email: “not-an-address” is not a valid email address`,
+      `line ${startLine('"email": "raj.patel') - 1} leads[2].touches[0].at: unreadable date “last tuesday”`,
+      expect.stringMatching(new RegExp(`^line ${startLine('"email": "li.wei') - 1} leads\\[3\\]\\.touches\\[0\\]\\.kind: `)),
     ]);
+    expect(describeIssues(p.issues, p.issueCount, 1)).toBe(`line ${startLine('"name": "no id"') - 1} (campaigns[1].id): ${p.issues[0].message}; and 3 more`);
     expect([...p.data.leads.keys()]).toEqual(['ann@acme.io']);
-    expect(p.stats).toEqual({ rows: 4, invalidRows: 3 });
+    // The campaign without an id counts with the rows in error.
+    expect(p.stats).toEqual({ rows: 4, invalidRows: 4 });
+  });
+
+  it('finds where each entry of a JSON file starts, whatever its layout', () => {
+    const text = '{"schema":"unison.campaign-data/1",\n"note":"a [tricky] \\"string\\", with {braces}",\n"leads":[{"email":"a@b.io","touches":[{"at":"x"}]},\n\n  {"email":"c@d.io"}\n  ,"odd"],\n"campaigns":[\n{"id":"x"}]}';
+    JSON.parse(text);
+    expect(entryLines(text)).toEqual({ leads: [3, 5, 6], campaigns: [8] });
   });
 });
 

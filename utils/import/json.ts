@@ -104,9 +104,12 @@ export async function parseCampaignJson(text: string, onProgress?: (f: number) =
 
   (file.campaigns ?? []).forEach((entry, i) => {
     const p = jsonCampaignSchema.safeParse(entry);
-    if (!p.success) return c.addIssue(firstIssue(p.error, `campaigns[${i}]`));
-    const startedAt = p.data.startedAt ? parseDate(p.data.startedAt) : undefined;
-    if (startedAt === null) return c.addIssue({ column: `campaigns[${i}].startedAt`, message: `unreadable date “${p.data.startedAt}”` });
+    const startedAt = p.success && p.data.startedAt ? parseDate(p.data.startedAt) : undefined;
+    if (!p.success || startedAt === null) {
+      // Counted with the rows in error: the status and "Import valid rows" speak of them too.
+      c.invalidRows++;
+      return c.addIssue(p.success ? { column: `campaigns[${i}].startedAt`, message: `unreadable date “${p.data.startedAt}”` } : firstIssue(p.error, `campaigns[${i}]`));
+    }
     c.addCampaign(
       defined({
         id: p.data.id,
@@ -121,7 +124,10 @@ export async function parseCampaignJson(text: string, onProgress?: (f: number) =
 
   (file.content ?? []).forEach((entry, i) => {
     const p = jsonContentSchema.safeParse(entry);
-    if (!p.success) return c.addIssue(firstIssue(p.error, `content[${i}]`));
+    if (!p.success) {
+      c.invalidRows++;
+      return c.addIssue(firstIssue(p.error, `content[${i}]`));
+    }
     c.addContent(
       defined({
         id: p.data.id,
@@ -192,6 +198,57 @@ export async function parseCampaignJson(text: string, onProgress?: (f: number) =
       );
     }
   }
+  // Each issue names the line its entry starts on, as a CSV row's does.
+  if (c.issues.length) {
+    const lines = entryLines(text);
+    for (const issue of c.issues) {
+      const at = /^(campaigns|content|leads)\[(\d+)\]/.exec(issue.column);
+      if (at) issue.line = lines[at[1]]?.[Number(at[2])];
+    }
+  }
   onProgress?.(1);
   return { ok: true, collector: c };
+}
+
+/**
+ * The line (1-based) on which each entry of the top-level arrays starts, by array name
+ * (`campaigns`, `content`, `leads`): one pass over the text, strings skipped, for a file that
+ * `JSON.parse` has already read.
+ */
+export function entryLines(text: string): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  let line = 1;
+  let depth = 0;
+  let key = '';
+  let list: number[] | null = null;
+  let expectEntry = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') {
+      line++;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r') continue;
+    if (list && depth === 2 && expectEntry && ch !== ']') {
+      list.push(line);
+      expectEntry = false;
+    }
+    if (ch === '"') {
+      const start = i + 1;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (depth === 1) key = text.slice(start, i);
+    } else if (ch === '{' || ch === '[') {
+      depth++;
+      if (depth === 2 && ch === '[') {
+        list = out[key] = [];
+        expectEntry = true;
+      }
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+      if (depth === 1) list = null;
+    } else if (ch === ',' && depth === 2) {
+      expectEntry = true;
+    }
+  }
+  return out;
 }
