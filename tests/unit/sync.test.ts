@@ -525,7 +525,7 @@ describe('reliability under a fault schedule', () => {
 });
 
 describe('throughput', () => {
-  it('reports the time to sync 10,000 events to a loopback receiver (not asserted)', async () => {
+  it('syncs 10,000 events to a loopback receiver in 20 batches (the time is reported, not asserted)', async () => {
     await receiver();
     await db.feedback.bulkAdd(makeEvents(10_000));
     const t = performance.now();
