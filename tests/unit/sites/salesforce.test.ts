@@ -94,4 +94,14 @@ describe('Salesforce list views and related lists', () => {
     expect(of(mentions, 'tom.baker@hooli.com')).toHaveLength(1);
     expect(of(mentions, 'ann@acme.io')).toHaveLength(0);
   });
+
+  it('reads a field of the older page layout in the active view (force-record-layout-item), not only in stale ones', () => {
+    page = loadFixture('salesforce-account.html');
+    const { doc } = page;
+    const { mentions } = salesforce.scan(doc, doc);
+    const ken = of(mentions, 'ken.ito@stark.jp');
+    expect(ken).toHaveLength(1);
+    expect((ken[0].anchor as Element).closest('force-record-layout-item.forcePageBlockItemView')).not.toBeNull();
+    expect((ken[0].anchor as Element).closest('.windowViewMode-normal')?.classList.contains('active')).toBe(true);
+  });
 });
