@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, FeedbackRequestInput, LeadCard } from '@/utils/protocol';
 import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
 import type { PoorFitReason, RequestFormat } from '@/utils/schema';
+import { assetTouch } from '@/utils/asset';
 import { humanise } from './format';
 
 /** The buttons marketing's questions are answered with; one click saves. */
@@ -22,16 +23,26 @@ type Saved = { id: string; what: string; at: number };
 
 export function Feedback({ card, answers, actions }: { card: LeadCard; answers: Answers; actions: FeedbackActions }) {
   const email = card.lead.email;
-  const asset = card.latestTouch?.content ?? card.consumed[0]?.content ?? null;
+  const from = assetTouch(card);
+  const asset = from?.content ?? null;
   const firstCampaign = card.firstTouch?.campaignId ?? null;
-  const latestCampaign = card.latestTouch?.campaignId ?? firstCampaign;
+  // Answers on the content go to the campaign that delivered it.
+  const assetCampaign = from?.campaignId ?? card.latestTouch?.campaignId ?? firstCampaign;
   const [saved, setSaved] = useState<Saved | null>(null);
   const [error, setError] = useState('');
   const [noteOpen, setNoteOpen] = useState(false);
   const [note, setNote] = useState('');
   const [requestOpen, setRequestOpen] = useState(false);
   const [showReasons, setShowReasons] = useState(false);
-  const busy = useRef(false);
+  // Clicks are saved one after another, none dropped ("Poor fit", then a reason at once); the
+  // same click twice within a second (a double click) is saved once.
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const last = useRef({ key: '', at: 0 });
+  const undone = useRef('');
+  const root = useRef<HTMLDivElement>(null);
+  const noteField = useRef<HTMLTextAreaElement>(null);
+  // Back to the card when the focused control goes away, so Escape still closes it.
+  const refocus = () => (root.current?.closest('[role="dialog"]') as HTMLElement | null)?.focus();
 
   useEffect(() => {
     if (!saved) return;
@@ -39,20 +50,29 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
     return () => clearTimeout(t);
   }, [saved?.id]);
 
-  async function record(input: FeedbackRequestInput, what: string) {
-    if (busy.current) return;
-    busy.current = true;
-    setError('');
-    try {
-      const res = await actions.send(input);
-      if (res) {
-        setSaved({ id: res.id, what, at: Date.now() });
-        setNoteOpen(false);
-        setNote('');
-      } else setError('Not saved: Unison could not reach its storage. Reload the page and try again.');
-    } finally {
-      busy.current = false;
-    }
+  useEffect(() => {
+    if (noteOpen) noteField.current?.focus();
+  }, [noteOpen]);
+
+  function record(input: FeedbackRequestInput, what: string): Promise<boolean> {
+    const key = JSON.stringify(input);
+    const now = Date.now();
+    if (key === last.current.key && now - last.current.at < 1000) return Promise.resolve(true);
+    last.current = { key, at: now };
+    const run = queue.current.then(async () => {
+      setError('');
+      const res = await actions.send(input).catch(() => null);
+      if (!res) {
+        setError('Not saved: Unison could not reach its storage. Reload the page and try again.');
+        return false;
+      }
+      setSaved({ id: res.id, what, at: Date.now() });
+      setNoteOpen(false);
+      setNote('');
+      return true;
+    });
+    queue.current = run;
+    return run;
   }
 
   const q = answers.lead_quality;
@@ -62,7 +82,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
   const common = { leadEmail: email };
 
   return (
-    <div class="feedback">
+    <div class="feedback" ref={root}>
       <div class="q" role="group" aria-label="Lead quality">
         <span class="qlabel">Lead</span>
         <button
@@ -107,7 +127,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
           type="button"
           aria-pressed={relForAsset?.value === 'relevant' ? 'true' : 'false'}
           onClick={() =>
-            void record({ ...common, type: 'content_relevance', value: 'relevant', contentId: asset?.id ?? null, campaignId: latestCampaign }, 'Content relevant')
+            void record({ ...common, type: 'content_relevance', value: 'relevant', contentId: asset?.id ?? null, campaignId: assetCampaign }, 'Content relevant')
           }
         >
           Content relevant
@@ -117,7 +137,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
           aria-pressed={relForAsset?.value === 'not_relevant' ? 'true' : 'false'}
           onClick={() =>
             void record(
-              { ...common, type: 'content_relevance', value: 'not_relevant', contentId: asset?.id ?? null, campaignId: latestCampaign },
+              { ...common, type: 'content_relevance', value: 'not_relevant', contentId: asset?.id ?? null, campaignId: assetCampaign },
               'Content not relevant',
             )
           }
@@ -151,7 +171,8 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
         <RequestForm
           product={card.product ?? ''}
           onSend={async (product, format, reqNote) => {
-            await record(
+            // What the rep typed stays when the request could not be saved.
+            const sent = await record(
               {
                 ...common,
                 type: 'content_request',
@@ -159,12 +180,15 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
                 product: product || null,
                 format: format as RequestFormat,
                 note: reqNote || null,
-                campaignId: latestCampaign,
+                campaignId: assetCampaign,
                 contentId: asset?.id ?? null,
               },
               `Requested ${humanise(format).toLowerCase()}${product ? ` on ${product}` : ''}`,
             );
-            setRequestOpen(false);
+            if (sent) {
+              setRequestOpen(false);
+              refocus();
+            }
           }}
         />
       )}
@@ -177,9 +201,17 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
               <button
                 type="button"
                 class="link"
-                onClick={async () => {
-                  if (await actions.undo(saved.id)) setSaved(null);
-                  else setError('Too late to undo: change the answer instead.');
+                onClick={() => {
+                  // In the queue too: a double click undoes once, and says nothing wrong.
+                  const id = saved.id;
+                  queue.current = queue.current.then(async () => {
+                    if (undone.current === id) return;
+                    if (await actions.undo(id).catch(() => false)) {
+                      undone.current = id;
+                      setSaved((s) => (s?.id === id ? null : s));
+                      refocus();
+                    } else setError('Too late to undo: change the answer instead.');
+                  });
                 }}
               >
                 Undo
@@ -201,12 +233,13 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
             if (await actions.note(saved.id, note)) {
               setNoteOpen(false);
               setSaved({ ...saved, what: `${saved.what} (with note)`, at: 0 });
+              refocus();
             } else setError('The note was not saved.');
           }}
         >
           <label>
             Note
-            <textarea maxLength={2000} rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            <textarea ref={noteField} maxLength={2000} rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           </label>
           <button type="submit">Save note</button>
         </form>

@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import { BUILTIN_SITES, builtinSiteForHost, customDomainMatches, type EventSite } from '@/utils/sites/hosts';
 import { asSpottedReport, browserPopupApi, reply, type PopupApi, type TargetTab } from './api';
 import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
+import { assetTouch } from '@/utils/asset';
 import './popup.css';
 
 export { FORMAT_LABELS };
@@ -263,7 +264,7 @@ function RequestForm({
 }) {
   const [lead, setLead] = useState<string>(leads.length === 1 ? leads[0].email : '');
   const [product, setProduct] = useState('');
-  const [productEdited, setProductEdited] = useState(false);
+  const productEdited = useRef(false);
   const [format, setFormat] = useState<RequestFormat>('case_study');
   const [note, setNote] = useState('');
   const [context, setContext] = useState<LeadContext>({ product: null, campaignId: null, contentId: null });
@@ -281,7 +282,7 @@ function RequestForm({
     const n = ++asked.current;
     if (!lead) {
       setContext({ product: null, campaignId: null, contentId: null });
-      if (!productEdited) setProduct('');
+      if (!productEdited.current) setProduct('');
       return;
     }
     void api
@@ -290,13 +291,16 @@ function RequestForm({
       .then((res) => {
         if (n !== asked.current) return;
         const card = reply(res, 'card')?.card ?? null;
+        // The content and the campaign that delivered it, as the card files a request.
+        const from = card && assetTouch(card);
         const ctx: LeadContext = {
           product: card?.product ?? null,
-          campaignId: card?.latestTouch?.campaignId ?? card?.firstTouch?.campaignId ?? null,
-          contentId: card?.latestTouch?.content?.id ?? card?.consumed[0]?.content.id ?? null,
+          campaignId: from?.campaignId ?? card?.latestTouch?.campaignId ?? card?.firstTouch?.campaignId ?? null,
+          contentId: from?.content?.id ?? null,
         };
         setContext(ctx);
-        if (!productEdited) setProduct(ctx.product ?? '');
+        // Read now, not when the lead was chosen: the rep may have started typing meanwhile.
+        if (!productEdited.current) setProduct(ctx.product ?? '');
       });
   }, [lead]);
 
@@ -351,7 +355,7 @@ function RequestForm({
         placeholder={context.product ?? 'Which product?'}
         onInput={(e) => {
           setProduct(e.currentTarget.value);
-          setProductEdited(true);
+          productEdited.current = true;
         }}
       />
       <label for="req-format">Format</label>

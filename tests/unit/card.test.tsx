@@ -5,6 +5,7 @@ import { Card } from '@/components/overlay/Card';
 import type { FeedbackActions } from '@/components/overlay/Feedback';
 import { CARD_WIDTH, detectDarkPage, isDarkColour, placeCard, safeHref } from '@/components/overlay/format';
 import type { Answers, LeadCard } from '@/utils/protocol';
+import { flush } from '../support/preact';
 
 const campaign = { id: 'cmp-q3', name: 'Q3 ROI webinar', channel: 'Webinar', product: 'Forecasting', utm: { source: 'linkedin', medium: 'paid_social', campaign: 'q3-roi' } };
 const campaign2 = { id: 'cmp-nurture', name: 'Nurture <b>bold</b>', channel: 'Email Marketing' };
@@ -52,6 +53,11 @@ function mount(answers: Answers = {}, onClose = vi.fn(), card = makeCard()) {
   return onClose;
 }
 const button = (name: string) => [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement;
+/** Clicks a button and lets the saves it queued settle. */
+async function click(name: string) {
+  await act(async () => button(name).click());
+  await flush(5);
+}
 
 describe('the lead card', () => {
   it('is a dialog named after the lead, with first and latest touch and the content consumed', () => {
@@ -113,10 +119,10 @@ describe('the lead card', () => {
 
   it('saves one click with the campaign and asset, offers Undo and a note', async () => {
     mount();
-    await act(async () => button('Good lead').click());
+    await click('Good lead');
     expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
     expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Good lead');
-    await act(async () => button('Content not relevant').click());
+    await click('Content not relevant');
     expect(actions.send).toHaveBeenLastCalledWith({
       leadEmail: 'ann@acme.io',
       type: 'content_relevance',
@@ -124,32 +130,32 @@ describe('the lead card', () => {
       contentId: 'ast-evil',
       campaignId: 'cmp-nurture',
     });
-    await act(async () => button('Undo').click());
+    await click('Undo');
     expect(actions.undo).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000002');
-    await act(async () => button('Info sufficient').click());
-    await act(async () => button('Add a note').click());
+    await click('Info sufficient');
+    await click('Add a note');
     const textarea = root.querySelector('form.note textarea') as HTMLTextAreaElement;
     await act(async () => {
       textarea.value = 'Asked for pricing';
       textarea.dispatchEvent(new Event('input', { bubbles: true }));
     });
-    await act(async () => button('Save note').click());
+    await click('Save note');
     expect(actions.note).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000003', 'Asked for pricing');
   });
 
   it('offers reasons after Poor fit and records the reason', async () => {
     mount();
     expect(button('No budget')).toBeUndefined();
-    await act(async () => button('Poor fit').click());
+    await click('Poor fit');
     expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', campaignId: 'cmp-q3' });
     for (const r of ['Wrong persona', 'No budget', 'No need', 'Bad timing', 'Competitor', 'Unreachable', 'Duplicate', 'Other']) expect(button(r), r).toBeTruthy();
-    await act(async () => button('Competitor').click());
+    await click('Competitor');
     expect(actions.send).toHaveBeenLastCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', reason: 'competitor', campaignId: 'cmp-q3' });
   });
 
   it('requests content with the product prefilled', async () => {
     mount();
-    await act(async () => button('Request content').click());
+    await click('Request content');
     const form = root.querySelector('form.request')!;
     expect((form.querySelector('input') as HTMLInputElement).value).toBe('Forecasting');
     const select = form.querySelector('select') as HTMLSelectElement;
@@ -157,10 +163,93 @@ describe('the lead card', () => {
       select.value = 'pricing';
       select.dispatchEvent(new Event('change', { bubbles: true }));
     });
-    await act(async () => button('Send request').click());
+    await click('Send request');
     expect(actions.send).toHaveBeenLastCalledWith(
       expect.objectContaining({ type: 'content_request', value: 'requested', product: 'Forecasting', format: 'pricing', leadEmail: 'ann@acme.io', note: null }),
     );
+  });
+
+  it('saves clicks made while a save is on its way, in order, and a double click once', async () => {
+    // A slow store (the background waking up): each save takes a while.
+    let n = 0;
+    actions.send.mockImplementation(() => new Promise((r) => setTimeout(() => r({ id: `00000000-0000-4000-8000-00000000010${++n}` }), 20)));
+    mount();
+    await act(async () => {
+      button('Poor fit').click();
+    });
+    await act(async () => {
+      button('No budget').click();
+      button('Content relevant').click();
+      button('Content relevant').click();
+    });
+    await vi.waitFor(() => expect(actions.send).toHaveBeenCalledTimes(3));
+    await new Promise((r) => setTimeout(r, 80));
+    expect(actions.send.mock.calls.map(([i]) => [i.type, i.value, i.reason])).toEqual([
+      ['lead_quality', 'poor_fit', undefined],
+      ['lead_quality', 'poor_fit', 'no_budget'],
+      ['content_relevance', 'relevant', undefined],
+    ]);
+    await flush(5);
+    expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Content relevant');
+  });
+
+  it('files an answer on the content under the campaign that brought it, not a later campaign without content', async () => {
+    const card = makeCard();
+    const t3 = { id: 't3', email: 'ann@acme.io', campaignId: 'cmp-event', at: '2026-10-01T10:00:00Z', campaign: { id: 'cmp-event', name: 'Field event' }, content: null };
+    card.touches = [...card.touches, t3];
+    card.latestTouch = t3;
+    mount({}, vi.fn(), card);
+    expect(root.querySelector('[role="group"][aria-label^="Content:"]')!.getAttribute('aria-label')).toBe('Content: <img src=x onerror=alert(1)>');
+    await click('Content relevant');
+    expect(actions.send).toHaveBeenLastCalledWith({ leadEmail: 'ann@acme.io', type: 'content_relevance', value: 'relevant', contentId: 'ast-evil', campaignId: 'cmp-nurture' });
+  });
+
+  it('keeps the request form and what was typed when the request could not be saved', async () => {
+    actions.send.mockResolvedValue(null);
+    mount();
+    await click('Request content');
+    const note = root.querySelector('form.request textarea') as HTMLTextAreaElement;
+    await act(async () => {
+      note.value = 'For the CFO';
+      note.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await click('Send request');
+    expect(root.querySelector('[role="status"]')!.textContent).toContain('Not saved');
+    expect((root.querySelector('form.request textarea') as HTMLTextAreaElement | null)?.value).toBe('For the CFO');
+  });
+
+  it('keeps focus in the card as buttons go (Undo, a note, a request sent), so Escape still closes it', async () => {
+    const onClose = mount();
+    const dialog = root.querySelector('[role="dialog"]') as HTMLElement;
+    await click('Good lead');
+    button('Add a note').focus();
+    await click('Add a note');
+    expect(document.activeElement).toBe(root.querySelector('form.note textarea'));
+    button('Undo').focus();
+    await click('Undo');
+    expect(document.activeElement).toBe(dialog);
+    await click('Request content');
+    button('Send request').focus();
+    await click('Send request');
+    expect(root.querySelector('form.request')).toBeNull();
+    expect(document.activeElement).toBe(dialog);
+    document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('undoes once on a double click, and says nothing went wrong', async () => {
+    let undone = false;
+    actions.undo.mockImplementation(async () => (undone ? false : (undone = true)));
+    mount();
+    await click('Good lead');
+    await act(async () => {
+      button('Undo').click();
+      button('Undo').click();
+    });
+    await flush(5);
+    expect(actions.undo).toHaveBeenCalledTimes(1);
+    expect(root.querySelector('[role="status"]')!.textContent).not.toContain('Too late');
+    expect(button('Undo')).toBeUndefined();
   });
 
   it('closes on Escape', () => {

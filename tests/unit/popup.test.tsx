@@ -26,6 +26,8 @@ let sent: unknown[];
 /** Every message the popup sent to a tab: [tabId, message]. */
 let toTabs: Array<[number, unknown]>;
 let optionsOpened: number;
+/** The background's answer to `card` waits for this (a slow answer, in one test). */
+let cardGate: Promise<void>;
 /** What the tab's content script answers; a function so a test can make it throw. */
 let contentScript: (message: unknown) => Promise<unknown>;
 
@@ -64,12 +66,14 @@ beforeEach(async () => {
   await seed();
   sent = [];
   toTabs = [];
+  cardGate = Promise.resolve();
   optionsOpened = 0;
   contentScript = async (m) => ((m as { type?: string }).type === 'get-spotted' ? report() : undefined);
   const popupSender = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/popup.html') };
   fakeBrowser.runtime.onMessage.addListener((message: unknown) => {
     sent.push(message);
-    return handleMessage(message, popupSender, { db: () => db, extensionId: fakeBrowser.runtime.id, extensionUrl: fakeBrowser.runtime.getURL('/') });
+      const answer = () => handleMessage(message, popupSender, { db: () => db, extensionId: fakeBrowser.runtime.id, extensionUrl: fakeBrowser.runtime.getURL('/') });
+    return (message as { type?: string }).type === 'card' ? cardGate.then(answer) : answer();
   });
   (fakeBrowser.tabs as { sendMessage: unknown }).sendMessage = async (tabId: number, message: unknown) => {
     toTabs.push([tabId, message]);
@@ -365,6 +369,27 @@ describe('popup', () => {
     await choose(field<HTMLSelectElement>('Lead'), '');
     await flush();
     expect(field<HTMLInputElement>('Product').value).toBe('Forecasting Pro');
+  });
+
+  it("files a request under the campaign that brought the lead's content, and keeps a product typed before the lead's details arrived", async () => {
+    // A later touch from another campaign, with no content.
+    await db.campaigns.put({ id: 'cmp-event', name: 'Field event', channel: 'Event', product: 'Planning' });
+    await db.touches.put({ id: 't3', email: 'ann@acme.io', campaignId: 'cmp-event', at: '2026-10-01T10:00:00Z', kind: 'latest' });
+    let release!: () => void;
+    cardGate = new Promise((r) => (release = r));
+    await openPopup(await gmailTab());
+    await waitFor(() => !!leadItem('ann@acme.io'), 'the leads');
+    await act(() => button('Request content').click());
+    await choose(field<HTMLSelectElement>('Lead'), 'ann@acme.io');
+    await type(field<HTMLInputElement>('Product'), 'Forecasting Pro');
+    release();
+    await waitFor(() => sent.some((m) => (m as { type?: string }).type === 'card'), 'the card asked for');
+    await flush();
+    expect(field<HTMLInputElement>('Product').value).toBe('Forecasting Pro');
+    sent = [];
+    await act(() => button('Send request').click());
+    await waitFor(() => text().includes('Request sent'), 'the confirmation');
+    expect((sent[0] as { input: unknown }).input).toMatchObject({ product: 'Forecasting Pro', campaignId: 'cmp-q3-webinar', contentId: 'ast-roi-calc' });
   });
 
   it('requests content from a page where Unison does not run', async () => {
