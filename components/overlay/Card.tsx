@@ -91,7 +91,9 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
         </button>
       </div>
       {loading && !card && <p class="muted">Loading…</p>}
-      {!loading && !card && <p class="muted">No campaign data for this contact.</p>}
+      {/* A badged contact is a known lead: no card means the background could not answer (the
+          extension was updated, the campaign data was replaced). */}
+      {!loading && !card && <p class="muted">Could not load this contact's campaign data. Reload the page to try again.</p>}
       {card && (
         <>
           {(score !== '' || lead?.stage || card.product) && (

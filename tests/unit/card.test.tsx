@@ -252,6 +252,13 @@ describe('the lead card', () => {
     expect(button('Undo')).toBeUndefined();
   });
 
+  it('says to reload the page when the card could not be loaded', () => {
+    act(() => {
+      render(<Card email="ann@acme.io" card={null} loading={false} answers={{}} actions={actions} onClose={vi.fn()} />, root);
+    });
+    expect(root.textContent).toContain("Could not load this contact's campaign data. Reload the page to try again.");
+  });
+
   it('closes on Escape', () => {
     const onClose = mount();
     const dialog = root.querySelector('[role="dialog"]')!;
