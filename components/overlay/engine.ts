@@ -666,10 +666,12 @@ export class OverlayEngine {
   }
 }
 
-/** Whether a mention's node still carries `email`: in its text or markup (attributes), or an input's value. */
+/** Whether a mention's node still carries `email`: in its text, an input's value, or an attribute of it or inside it. */
 function holds(node: Node, email: string): boolean {
   const el = node as HTMLInputElement;
-  return `${node.nodeType === 1 ? el.outerHTML + el.value : node.textContent}`.toLowerCase().replace(/%40/g, '@').includes(email);
+  let s = `${node.textContent} ${el.value}`;
+  if (node.nodeType === 1) for (const e of [el, ...el.querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
+  return s.toLowerCase().replace(/%40/g, '@').includes(email);
 }
 
 /**

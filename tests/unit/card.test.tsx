@@ -30,7 +30,7 @@ function makeCard(): LeadCard {
 }
 
 let root: HTMLDivElement;
-let actions: FeedbackActions & { send: ReturnType<typeof vi.fn> };
+let actions: FeedbackActions & { send: ReturnType<typeof vi.fn>; undo: ReturnType<typeof vi.fn> };
 beforeEach(() => {
   root = document.createElement('div');
   document.body.append(root);
@@ -53,6 +53,12 @@ function mount(answers: Answers = {}, onClose = vi.fn(), card = makeCard()) {
   return onClose;
 }
 const button = (name: string) => [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement;
+async function typeInto(el: HTMLTextAreaElement | HTMLInputElement, value: string) {
+  await act(async () => {
+    el.value = value;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
 /** Clicks a button and lets the saves it queued settle. */
 async function click(name: string) {
   await act(async () => button(name).click());
@@ -134,11 +140,7 @@ describe('the lead card', () => {
     expect(actions.undo).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000002');
     await click('Info sufficient');
     await click('Add a note');
-    const textarea = root.querySelector('form.note textarea') as HTMLTextAreaElement;
-    await act(async () => {
-      textarea.value = 'Asked for pricing';
-      textarea.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await typeInto(root.querySelector('form.note textarea')!, 'Asked for pricing');
     await click('Save note');
     expect(actions.note).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000003', 'Asked for pricing');
   });
@@ -208,11 +210,7 @@ describe('the lead card', () => {
     actions.send.mockResolvedValue(null);
     mount();
     await click('Request content');
-    const note = root.querySelector('form.request textarea') as HTMLTextAreaElement;
-    await act(async () => {
-      note.value = 'For the CFO';
-      note.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await typeInto(root.querySelector('form.request textarea')!, 'For the CFO');
     await click('Send request');
     expect(root.querySelector('[role="status"]')!.textContent).toContain('Not saved');
     expect((root.querySelector('form.request textarea') as HTMLTextAreaElement | null)?.value).toBe('For the CFO');

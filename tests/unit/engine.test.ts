@@ -169,11 +169,19 @@ describe('overlay engine', () => {
     document.body.innerHTML = `
       <p><a id="link" href="mailto:ann@acme.io">Contact</a></p>
       <p><span id="who" title="Ann Lee <ann@acme.io>">A. Lee</span></p>
-      <p id="note">Email: raj.patel@globex.com</p>`;
+      <p id="note">Email: raj.patel@globex.com</p>
+      <p><a id="wrap" href="/people/1"><span title="ann@acme.io">A.</span></a></p>`;
     const { engine: e } = makeEngine();
     await e.start();
     await e.idle();
-    expect(badges().sort()).toEqual(['ann@acme.io', 'ann@acme.io', 'raj.patel@globex.com']);
+    expect(badges().sort()).toEqual(['ann@acme.io', 'ann@acme.io', 'ann@acme.io', 'raj.patel@globex.com']);
+    // A link holding a labelled span keeps its badge when only the link's class changes.
+    const wrapped = document.querySelector('#wrap + unison-badge');
+    document.getElementById('wrap')!.setAttribute('class', 'hover');
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(document.querySelector('#wrap + unison-badge')).toBe(wrapped);
+    document.getElementById('wrap')!.remove();
     const settle = async () => {
       await new Promise((r) => setTimeout(r, 10));
       await e.idle();
