@@ -4,8 +4,8 @@
  * settings or policy), a periodic alarm for the feed, and a one-shot alarm for a backoff retry.
  * Sync also runs when the browser comes back online (on the `online` event where the background
  * gets one; else the alarms look, every minute after a failure while offline), when the user
- * presses "Sync now", when the endpoint or token change (which also retries a held batch) and when the
- * worker starts with a batch still in flight.
+ * presses "Sync now", when the endpoint or token change (which also retries a held batch) and
+ * when the worker starts with a batch still in flight.
  */
 import { browser, type Browser } from 'wxt/browser';
 import type { UnisonDB } from './db';
