@@ -33,6 +33,18 @@ const scheduler = () =>
     lastFeedUrl: async () => (await readFeedState(db)).url,
   });
 
+/** Sync set to the receiver with `token` and `events` pending; the first run is held (the receiver's first answer must be a 401). */
+async function firstRunHeld(token: string, events: number) {
+  await updateSettings((s) => {
+    s.sync.endpoint = rx.url;
+    s.sync.token = token;
+  });
+  await db.feedback.bulkAdd(makeEvents(events));
+  const sch = scheduler();
+  expect((await sch.sync('alarm')).outcome).toBe('held');
+  return sch;
+}
+
 describe('alarms', () => {
   it('follows the settings: sync every N minutes, the feed every M, nothing without an endpoint or feed', async () => {
     await applySchedules(await readSettings());
@@ -116,13 +128,7 @@ describe('triggers', () => {
 
   it('a settings change retries a held batch and pulls a new feed URL at once', async () => {
     rx.setFaults(['401']);
-    await updateSettings((s) => {
-      s.sync.endpoint = rx.url;
-      s.sync.token = 'old';
-    });
-    await db.feedback.bulkAdd(makeEvents(5));
-    const sch = scheduler();
-    expect((await sch.sync('alarm')).outcome).toBe('held');
+    const sch = await firstRunHeld('old', 5);
     expect((await sch.sync('alarm')).outcome).toBe('waiting');
     rx.setFeed({ body: '{"schema":"unison.campaign-data/1","leads":[{"email":"li.wei@umbrella.co","name":"Li Wei"}]}', contentType: 'application/json' });
     await updateSettings((s) => {
@@ -139,13 +145,7 @@ describe('triggers', () => {
 
   it('a settings change that leaves the endpoint and token as they were neither retries a held batch nor cuts a wait short', async () => {
     rx.setFaults(['401', '500']);
-    await updateSettings((s) => {
-      s.sync.endpoint = rx.url;
-      s.sync.token = 'tok';
-    });
-    await db.feedback.bulkAdd(makeEvents(3));
-    const sch = scheduler();
-    expect((await sch.sync('alarm')).outcome).toBe('held');
+    const sch = await firstRunHeld('tok', 3);
     // A site switched off, the rep's name saved: sync is left alone.
     await updateSettings((s) => {
       s.disabledSites = ['zoho'];
