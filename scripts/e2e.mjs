@@ -46,9 +46,11 @@ for (const f of testFiles) {
   }
 }
 
-// tests/e2e/custom-domain.test.mjs adds this CRM domain in the Sites section; the test build
-// pre-grants it so no permission prompt blocks the test (see wxt.config.ts).
-process.env.UNISON_E2E_GRANT ||= 'crm.acme-custom.test';
+// tests/e2e/custom-domain.test.mjs adds the first CRM domain in the Sites section; the test build
+// pre-grants it so no permission prompt blocks the test (see wxt.config.ts). The second one is
+// granted but never added: Unison must still leave it alone (a script registered too widely
+// would run there).
+process.env.UNISON_E2E_GRANT ||= 'crm.acme-custom.test,crm.other-custom.test';
 const extensionDir = flags.has('--no-build') ? join(OUT_DIR, 'chrome-mv3') : buildExtension({ outDir: OUT_DIR, quiet: true });
 if (!existsSync(join(extensionDir, 'manifest.json'))) {
   console.error(`No build in ${extensionDir}: run without --no-build.`);

@@ -95,6 +95,7 @@ describe('sync, feed and export in the browser', () => {
     assert.equal(request?.ok, true);
 
     await waitForStatus(sync, /^3 pending/);
+    const feedBefore = rx.feedRequests.length;
     await sync.getByRole('button', { name: 'Sync now', exact: true }).click();
     await waitForStatus(sync, /^0 pending/);
     assert.equal(rx.report().unique, 3);
@@ -105,8 +106,11 @@ describe('sync, feed and export in the browser', () => {
       { type: 'lead_quality', value: 'good', site: 'gmail', rep: { name: 'Sam Ortiz', email: 'sam@seller.example' }, campaignId: 'q3-roi-webinar' },
     );
     assert.ok(!('syncState' in ann) && !('syncedAt' in ann), 'no local bookkeeping sent');
-    // "Sync now" also checked the feed: unchanged, so a 304.
-    await eventually(() => assert.equal(rx.feedRequests.at(-1)?.ifNoneMatch, '"canonical-1"'));
+    // "Sync now" also checked the feed, once: unchanged, so a 304, and the leads stay.
+    await eventually(() => assert.deepEqual(rx.feedRequests.slice(feedBefore).map((r) => [r.ifNoneMatch, r.status]), [['"canonical-1"', 304]]));
+    await gmail.reload();
+    await waitForBadges(gmail, { min: 6 });
+    assert.equal(await badgeFor(gmail, 'ann@acme.io').count(), 2);
 
     // Exports.
     const csv = await download(options, 'Export CSV');

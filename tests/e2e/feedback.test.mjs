@@ -168,6 +168,21 @@ describe('one-click feedback', () => {
     await page.close();
   });
 
+  it('saves a click made while the service worker is stopped, with the card open (it wakes for it)', async () => {
+    const page = await session.context.newPage();
+    await page.goto(GMAIL);
+    await waitForBadges(page);
+    const dialog = await openCard(page, 'raj.patel@globex.com');
+    // MV3: the worker stops when idle; the rep clicks later, without reloading anything.
+    assert.equal(await session.stopServiceWorker(), true);
+    await dialog.getByRole('button', { name: 'Content relevant', exact: true }).click();
+    await eventually(async () => assert.equal(await pressed(dialog, 'Content relevant'), 'true'), { timeout: 15_000 });
+    const saved = (await storedEvents(options)).filter((e) => e.leadEmail === 'raj.patel@globex.com' && e.type === 'content_relevance');
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0].value, 'relevant');
+    await page.close();
+  });
+
   it('requests content from the card with the product prefilled', async () => {
     const page = await session.context.newPage();
     await page.goto(GMAIL);

@@ -73,7 +73,7 @@ export interface Receiver {
   deliveries: Map<string, number>;
   rejected: Map<string, string>;
   requests: RequestLog[];
-  readonly feedRequests: Array<{ at: string; ifNoneMatch: string | null }>;
+  readonly feedRequests: Array<{ at: string; ifNoneMatch: string | null; status: number | null }>;
   report(): ReceiverReport;
   setFaults(next: ReceiverOptions['faults']): void;
   setFeed(next: FeedSpec | null): void;

@@ -256,7 +256,9 @@ export async function startReceiver(options = {}) {
   }
 
   async function onFeed(req, res) {
-    feedRequests.push({ at: new Date().toISOString(), ifNoneMatch: req.headers['if-none-match'] ?? null });
+    const entry = { at: new Date().toISOString(), ifNoneMatch: req.headers['if-none-match'] ?? null, status: null };
+    feedRequests.push(entry);
+    res.on('finish', () => (entry.status = res.statusCode));
     if (!feed) return send(res, 404, 'no feed');
     if (feed.stallMs) {
       await new Promise((resolve) => {
