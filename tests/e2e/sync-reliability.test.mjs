@@ -223,3 +223,52 @@ describe('sync reliability in the browser', () => {
     assert.deepEqual(ext.pageErrors, []);
   });
 });
+
+// The test above presses "Sync now" to get through its schedule quickly, which also overrides a
+// backoff wait and a held batch. This one presses nothing while the retry should happen by itself:
+// the retry alarm honours Retry-After, and a held batch waits for the rep.
+describe('sync retries on its own', () => {
+  let rx;
+  let ext;
+
+  before(async () => {
+    rx = await startReceiver({ retryAfter: '2', faults: ['429', 'ok', '401'] });
+    ext = await launchExtension();
+  });
+  after(async () => {
+    await ext?.close();
+    await rx?.close();
+  });
+
+  test('a 429 is sent again by the retry alarm after its Retry-After, with no click; a 401 stays held until Sync now', { timeout: 90_000 }, async () => {
+    const page = await ext.optionsPage();
+    const record = (k) =>
+      page.evaluate(
+        (n) => chrome.runtime.sendMessage({ type: 'feedback', input: { type: 'lead_quality', value: 'good', leadEmail: `lead${n}@acme.io`, campaignId: 'q3-roi-webinar' } }),
+        k,
+      );
+    for (let k = 0; k < 3; k++) assert.equal((await record(k))?.ok, true);
+    const sync = optionsSection(page, 'Sync');
+    await waitForStatus(sync, /^3 pending/);
+    // Saving the endpoint syncs at once: request 0 gets a 429 with Retry-After: 2.
+    await sync.getByLabel('Endpoint URL').fill(rx.url);
+    await sync.getByRole('button', { name: 'Save', exact: true }).click();
+    await eventually(() => assert.equal(rx.requests.length, 2), { timeout: 30_000 });
+    const gap = Date.parse(rx.requests[1].at) - Date.parse(rx.requests[0].at);
+    assert.ok(gap >= 2000, `sent again ${gap} ms after the 429 with Retry-After: 2`);
+    assert.deepEqual(rx.requests[1].ids, rx.requests[0].ids, 'the same batch, same ids');
+    await waitForStatus(sync, /^0 pending/);
+
+    // A new answer; "Sync now" sends it and the endpoint answers 401: held.
+    assert.equal((await record(3))?.ok, true);
+    await sync.getByRole('button', { name: 'Sync now', exact: true }).click();
+    await waitForStatus(sync, /Held since .*HTTP 401/);
+    // No alarm sends it again on its own.
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.equal(rx.requests.length, 3, 'nothing sent while held');
+    await sync.getByRole('button', { name: 'Sync now', exact: true }).click();
+    await waitForStatus(sync, /^0 pending/);
+    assert.deepEqual(rx.requests[3].ids, rx.requests[2].ids);
+    assert.deepEqual(ext.pageErrors, []);
+  });
+});
