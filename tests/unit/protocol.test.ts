@@ -42,7 +42,7 @@ describe('parseRequest', () => {
   });
 
   it('separates what content scripts may ask from what extension pages may ask', () => {
-    for (const type of ['pending-count', 'sync-now', 'settings-changed']) {
+    for (const type of ['pending-count', 'sync-now', 'settings-changed', 'data-changed']) {
       expect(parseRequest({ type }, 'content')).toBeNull();
       expect(parseRequest({ type }, 'page')).toEqual({ type });
     }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Browser } from 'wxt/browser';
 import { openDb, type UnisonDB } from '@/utils/db';
+import { LeadCache } from '@/utils/leads';
 import { handleMessage, type RouterDeps } from '@/utils/router';
 import { updateSettings } from '@/utils/settings';
 import { BUILTIN_SITES } from '@/utils/sites/hosts';
@@ -104,7 +105,7 @@ describe('router: ignores', () => {
   });
 
   it('messages only extension pages may send, when they come from a content script', async () => {
-    for (const m of [{ type: 'pending-count' }, { type: 'sync-now' }, { type: 'settings-changed' }]) {
+    for (const m of [{ type: 'pending-count' }, { type: 'sync-now' }, { type: 'settings-changed' }, { type: 'data-changed' }]) {
       await expectRefused(m, tabSender(GMAIL));
       // ...while the popup gets an answer.
       expect(await handleMessage(m, popupSender(), deps())).toBeDefined();
@@ -419,6 +420,54 @@ describe('router: accepts', () => {
       expect(await handleMessage({ type: 'hello' }, tabSender(url), deps())).toMatchObject({ site: 'custom', siteId: 'custom' });
     }
     expect(await handleMessage(goodClick, tabSender('https://crm.acme-custom.test/contacts/1'), deps())).toMatchObject({ event: { site: 'custom' } });
+  });
+
+  it("refuses an undo or a note on another site's click, and on another added domain's", async () => {
+    await updateSettings((s) => {
+      s.customDomains = ['crm-a.test', 'crm-b.test'];
+    });
+    const d = deps({ madeOn: new Map() });
+    const click = async (url: string) => ((await handleMessage(goodClick, tabSender(url), d)) as Extract<UnisonResponse, { type: 'feedback' }>).event.id;
+    const refused = async (message: unknown, url: string) => expect(await handleMessage(message, tabSender(url), d)).toMatchObject({ ok: false });
+    const SF = 'https://acme.lightning.force.com/lightning/r/Lead/00Q1/view';
+
+    // Made on Gmail: Salesforce may neither take it back nor put a note on it.
+    const onGmail = await click(GMAIL);
+    await refused({ type: 'undo', id: onGmail }, SF);
+    await refused({ type: 'note', id: onGmail, note: 'from elsewhere' }, SF);
+    expect((await db.feedback.toArray()).map((e) => e.id)).toEqual([onGmail]);
+    // Gmail itself may.
+    expect(await handleMessage({ type: 'note', id: onGmail, note: 'asked for pricing' }, tabSender(GMAIL), d)).toMatchObject({ ok: true, event: { site: 'gmail', supersedes: onGmail } });
+
+    // Made on one added domain: another added domain (the same site, "custom") may not, over http least of all.
+    const onA = await click('https://crm-a.test/contacts/1');
+    for (const url of ['https://crm-b.test/contacts/2', 'http://crm-b.test/']) {
+      await refused({ type: 'undo', id: onA }, url);
+      await refused({ type: 'note', id: onA, note: 'x' }, url);
+    }
+    expect(await db.feedback.get(onA)).toBeDefined();
+    const noted = await handleMessage({ type: 'note', id: onA, note: 'mine' }, tabSender('https://crm-a.test/contacts/1'), d);
+    expect(noted).toMatchObject({ ok: true, event: { site: 'custom', supersedes: onA } });
+    // The note is the added domain's too: only it may add to it.
+    const noteId = (noted as Extract<UnisonResponse, { type: 'note' }> & { event: { id: string } }).event.id;
+    await refused({ type: 'note', id: noteId, note: 'y' }, 'https://crm-b.test/contacts/2');
+    const onB = await click('https://crm-b.test/contacts/2');
+    expect(await handleMessage({ type: 'undo', id: onB }, tabSender('https://crm-b.test/contacts/2'), d)).toMatchObject({ ok: true });
+  });
+
+  it('keeps the answers it hands out with lookups up to date after a click, an undo and a note', async () => {
+    const cache = new LeadCache();
+    const d = deps({ cache });
+    const lookupAnn = async () => ((await handleMessage({ type: 'lookup', emails: ['ann@acme.io'] }, tabSender(GMAIL), d)) as Extract<UnisonResponse, { type: 'lookup' }>).leads[0].answers;
+    expect(await lookupAnn()).toEqual({});
+    const made = (await handleMessage(goodClick, tabSender(GMAIL), d)) as Extract<UnisonResponse, { type: 'feedback' }>;
+    expect((await lookupAnn()).lead_quality).toMatchObject({ value: 'good', id: made.event.id });
+    const poor = (await handleMessage({ type: 'feedback', input: { type: 'lead_quality', value: 'poor_fit', reason: 'no_budget', leadEmail: 'ann@acme.io' } }, tabSender(GMAIL), d)) as Extract<UnisonResponse, { type: 'feedback' }>;
+    expect((await lookupAnn()).lead_quality).toMatchObject({ value: 'poor_fit', reason: 'no_budget' });
+    await handleMessage({ type: 'undo', id: poor.event.id }, tabSender(GMAIL), d);
+    expect((await lookupAnn()).lead_quality).toMatchObject({ value: 'good', id: made.event.id });
+    const noted = (await handleMessage({ type: 'note', id: made.event.id, note: 'pricing' }, tabSender(GMAIL), d)) as Extract<UnisonResponse, { type: 'note' }> & { event: { id: string } };
+    expect((await lookupAnn()).lead_quality).toMatchObject({ value: 'good', id: noted.event.id, note: 'pricing' });
   });
 
   it('counts pending events for the popup', async () => {
