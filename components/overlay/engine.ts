@@ -648,13 +648,13 @@ export class OverlayEngine {
     const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
     for (const [anchor, byEmail] of this.#badges) {
       const changed = anchor.isConnected && recheck(anchor);
-      const anchorGone = !anchor.isConnected || (changed && !adapter.isStillVisible(anchor, doc, memo));
       for (const [email, rec] of byEmail) {
         const hostGone = rec.handle !== null && !rec.handle.host.isConnected;
-        // The page reused the element for someone else (or its text no longer has the address).
-        const otherAddress = changed && !holds(anchor, email);
-        if (!anchorGone && !hostGone && !otherAddress) continue;
-        if (!anchorGone && anchor.parentNode) rescan.push(anchor.parentNode);
+        // Gone, hidden, or no longer this address (the page reused the element for someone else,
+        // or edited its text): a changed mention is a root of this pass, scanned again anyway.
+        const mentionGone = !anchor.isConnected || (changed && !adapter.isStillVisible(anchor, doc, memo, email));
+        if (!mentionGone && !hostGone) continue;
+        if (!mentionGone && anchor.parentNode) rescan.push(anchor.parentNode);
         this.#dropBadge(rec);
         byEmail.delete(email);
         removed++;
@@ -664,14 +664,6 @@ export class OverlayEngine {
     if (removed > 0) this.#deps.onLeads?.(this.spottedLeads());
     return rescan;
   }
-}
-
-/** Whether a mention's node still carries `email`: in its text, an input's value, or an attribute of it or inside it. */
-function holds(node: Node, email: string): boolean {
-  const el = node as HTMLInputElement;
-  let s = `${node.textContent} ${el.value}`;
-  if (node.nodeType === 1) for (const e of [el, ...el.querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
-  return s.toLowerCase().replace(/%40/g, '@').includes(email);
 }
 
 /**

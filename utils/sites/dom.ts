@@ -629,9 +629,20 @@ export function emailOfElement(el: Element, attrs: string[]): string | null {
   return firstEmail(el.textContent);
 }
 
-/** Still a visible mention: connected, not hidden, and (for text or inputs) still holding an address. */
-export function stillVisible(anchor: Node, doc: Document, vis: Visibility): boolean {
-  if (!isConnectedTo(anchor, doc)) return false;
+/** Whether a mention's node still carries `email`: in its text, an input's value, or an attribute of it or inside it. */
+function carries(node: Node, email: string): boolean {
+  const el = node as HTMLInputElement;
+  let s = `${node.textContent} ${el.value}`;
+  if (node.nodeType === ELEMENT) for (const e of [el, ...el.querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
+  return s.toLowerCase().replace(/%40/g, '@').includes(email);
+}
+
+/**
+ * Still a visible mention: connected, not hidden, (for text or inputs) still holding an address,
+ * and with `email`, still holding that one (a page may reuse the element for another contact).
+ */
+export function stillVisible(anchor: Node, doc: Document, vis: Visibility, email?: string): boolean {
+  if (!isConnectedTo(anchor, doc) || (email && !carries(anchor, email))) return false;
   if (anchor.nodeType === TEXT) return findEmails((anchor as Text).data).length > 0 && vis.visible(anchor);
   if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
     return normaliseEmail((anchor as HTMLInputElement).value) !== null && vis.visibleInput(anchor as Element);
@@ -661,8 +672,6 @@ export interface AdapterSpec {
   /** Finds the mentions: `ctx.roots` are the scan root and its open shadow roots. */
   find(ctx: FindContext & { root: ParentNode }): void;
   ownEmails?: (doc: Document) => string[];
-  /** Extra test for `isStillVisible` (e.g. the anchor still carries an address). */
-  stillMention?: (anchor: Node) => boolean;
   /** See `SiteAdapter.badgeAfter` (default: the anchor). */
   badgeAfter?: (anchor: Node) => Node;
 }
@@ -691,8 +700,8 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
     ownEmails(doc: Document): string[] {
       return spec.ownEmails ? spec.ownEmails(doc) : [];
     },
-    isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean {
-      return stillVisible(anchor, doc, new Visibility(hidden, memo)) && (spec.stillMention ? spec.stillMention(anchor) : true);
+    isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>, email?: string): boolean {
+      return stillVisible(anchor, doc, new Visibility(hidden, memo), email);
     },
     badgeAfter: spec.badgeAfter ?? ((anchor) => anchor),
   };

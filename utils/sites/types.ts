@@ -109,8 +109,11 @@ export interface SiteAdapter {
   ownEmails(doc: Document): string[];
   /** Attribute names whose change can show or hide contacts; the engine observes them. */
   watchedAttributes: string[];
-  /** Whether a previously found anchor is still a visible mention (after attribute mutations, view switches). */
-  isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>): boolean;
+  /**
+   * Whether a previously found anchor is still a visible mention (after attribute mutations, view
+   * switches, text edits), and with `email`, still a mention of that address.
+   */
+  isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>, email?: string): boolean;
   /**
    * The node a mention's badge goes right after: the anchor, or what the page writes beside it on
    * the same line (Gmail's `<address>` after a sender's name), so that no text after the badge

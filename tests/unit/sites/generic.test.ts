@@ -92,6 +92,9 @@ describe('generic adapter (custom CRM domains)', () => {
     (ann.anchor as Text).data = 'Primary contact: Ann Lee';
     expect(generic.isStillVisible(ann.anchor, doc)).toBe(false);
     expect(generic.isStillVisible(sofia.anchor, doc)).toBe(true);
+    // With an address: still a mention of that one (not of another the page put there since).
+    expect(generic.isStillVisible(sofia.anchor, doc, undefined, 'sofia.rossi@vandelay.it')).toBe(true);
+    expect(generic.isStillVisible(sofia.anchor, doc, undefined, 'ann@acme.io')).toBe(false);
     (sofia.anchor as Element).remove();
     expect(generic.isStillVisible(sofia.anchor, doc)).toBe(false);
   });
