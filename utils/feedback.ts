@@ -123,8 +123,9 @@ export async function undoFeedback(db: UnisonDB, id: string, now = new Date(), s
 
 /**
  * Adds a note to an answer: a new event with the same answer and the note, superseding it. The
- * answer must have been made on the site the note comes from, and must still count: a note on one noted since goes on the newest note (the rep edits the
- * note), but one changed since takes none, or the note would bring the old answer back.
+ * answer must have been made on the site the note comes from, and must still count: a note on
+ * one noted since goes on the newest note (the rep edits the note), but one changed since takes
+ * none, or the note would bring the old answer back.
  */
 export async function addNote(db: UnisonDB, id: string, note: string, stamp: Stamp): Promise<StoredFeedback | null> {
   return db.transaction('rw', db.feedback, async () => {
