@@ -44,6 +44,7 @@ function makeEngine(
     yieldToPage?: () => Promise<void>;
     offscreen?: (el: Element) => -1 | 0 | 1;
     onViewport?: (check: () => void) => () => void;
+    schedule?: (fn: () => void) => void;
   } = {},
 ) {
   const lookup = vi.fn((emails: string[]) => lookupLeads(db, emails));
@@ -72,7 +73,7 @@ function makeEngine(
         },
       };
     },
-    schedule: (fn) => setTimeout(fn, 0),
+    schedule: opts.schedule ?? ((fn) => setTimeout(fn, 0)),
     yieldToPage: opts.yieldToPage ?? (() => Promise.resolve()),
     limit: opts.limit,
     whenNear: opts.whenNear,
@@ -671,6 +672,35 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('takes the mutation path once after the first scan, on an empty batch: nothing asked, and what the page queued meanwhile is handled', async () => {
+    document.body.innerHTML = `<div id="list"><p><a href="mailto:ann@acme.io">Ann</a></p></div>`;
+    const jobs: Array<() => void> = [];
+    const { engine: e, lookup } = makeEngine({ schedule: (fn) => jobs.push(fn) });
+    const started = e.start();
+    await vi.waitFor(() => expect(jobs).toHaveLength(1));
+    jobs.shift()!();
+    await started;
+    expect(badges()).toEqual(['ann@acme.io']);
+    expect(lookup).toHaveBeenCalledTimes(1);
+    // The warm-up is next, in idle time. Meanwhile the page adds a row, queued for idle time.
+    await vi.waitFor(() => expect(jobs).toHaveLength(1));
+    const warmUp = jobs.shift()!;
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', `<p><a href="mailto:raj.patel@globex.com">Raj</a></p>`);
+    await Promise.resolve();
+    expect(jobs).toHaveLength(1);
+    // The warm-up handles the queued row (as its own flush would have), and asks nothing else.
+    warmUp();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(lookup).toHaveBeenCalledTimes(2);
+    expect(lookup.mock.calls[1][0]).toEqual(['raj.patel@globex.com']);
+    // The flush it overtook finds nothing left.
+    for (const job of jobs.splice(0)) job();
+    await e.idle();
+    expect(lookup).toHaveBeenCalledTimes(2);
+    expect(badges()).toHaveLength(2);
   });
 
   it(`leaves batches adding more than ${SYNC_BATCH_NODES} elements (subtrees counted) to idle time`, async () => {
