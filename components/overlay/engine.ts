@@ -39,6 +39,8 @@ export const EAGER_BADGES = 50;
 export const SYNC_BATCH_NODES = 2000;
 /** About how long one slice of a scan runs before Unison yields to the page. */
 export const SCAN_SLICE_MS = 12;
+/** The badges' element (see Badge.ts). */
+const BADGE = 'unison-badge';
 
 export interface BadgeHandle {
   /** The `<unison-badge>` element inserted beside the mention. */
@@ -51,7 +53,8 @@ export interface BadgeHandle {
 export interface EngineDeps {
   adapter: SiteAdapter;
   doc: Document;
-  lookup: (emails: string[]) => Promise<LeadSummary[]>;
+  /** The known leads among `emails`; null when the background could not answer. */
+  lookup: (emails: string[]) => Promise<LeadSummary[] | null>;
   /** The rep's own addresses (from settings and from the page). */
   ownEmails: () => Set<string>;
   /**
@@ -62,8 +65,6 @@ export interface EngineDeps {
   createBadge: (mention: Mention, lead: LeadSummary, pending?: boolean) => BadgeHandle;
   /** Is this node part of Unison's own UI (badges, card)? Such nodes are never scanned. */
   isOwnNode: (node: Node) => boolean;
-  /** Called when known leads change (for the badges' and popup's state). */
-  onLeads?: (leads: LeadSummary[]) => void;
   limit?: number;
   /** Runs `fn` soon, off the critical path (idle callback by default). */
   schedule?: (fn: () => void) => void;
@@ -98,7 +99,10 @@ interface BadgeRecord {
   removed: boolean;
   /** Waiting for its contact to come near the viewport: the mention, and the element watched. */
   waiting: { mention: Mention; target: Element } | null;
-  /** Made before the lookup answered: confirmed, or removed if not a lead. */
+  /**
+   * Made before the lookup answered (or asked about again after new data): confirmed, or
+   * removed if not a lead.
+   */
   unconfirmed: boolean;
 }
 
@@ -184,11 +188,10 @@ export class OverlayEngine {
    * nothing; records the page queued meanwhile are handled as they would have been, in idle time.
    */
   #warmUp(): void {
-    if (this.#stopped) return;
+    // Stopped meanwhile: each step finds it so and does nothing.
     this.#onRecords([]);
     this.#flush();
     void this.#run(() => this.#confirmAll([]));
-    removeCopiedBadges(this.#deps.doc.createElement('p'));
   }
 
   /** Follows changes under `node`: the document's body, and each open shadow root a scan went into. */
@@ -227,9 +230,12 @@ export class OverlayEngine {
         this.#queue = [];
         resolve(
           this.#run(() => {
-            // The whole page is looked at again: what an earlier pass set aside goes with it.
+            // The whole page is looked at again: what an earlier pass set aside goes with it, and
+            // the count of what was looked at (the popup's note on a capped page) starts afresh.
             this.#far.clear();
             this.#claims = {};
+            this.scanned = 0;
+            this.capped = false;
             return this.#process([this.#deps.doc], true, 'all', true);
           }),
         );
@@ -314,10 +320,20 @@ export class OverlayEngine {
     return next;
   }
 
-  /** Forgets cached lookups (campaign data changed) and scans again. */
+  /**
+   * Forgets cached lookups (campaign data or settings changed) and scans again; then asks again
+   * about the leads already badged (the rescan leaves their mentions be): a badge whose address
+   * is no longer a lead, or is now the rep's own, goes; the others show the new details.
+   */
   refreshData(): Promise<void> {
     this.known.clear();
-    return this.rescan();
+    return this.rescan().then(() =>
+      this.#run(() => {
+        const records = [...this.#records()];
+        for (const rec of records) rec.unconfirmed = true;
+        return this.#confirmAll(records);
+      }),
+    );
   }
 
   #enqueue(records: MutationRecord[]): void {
@@ -358,7 +374,13 @@ export class OverlayEngine {
       if (rec.type === 'childList') {
         if (rec.removedNodes.length > 0) removals = true;
         for (const node of rec.addedNodes) {
-          if (node.nodeType === 1) removeCopiedBadges(node as Element);
+          if (node.nodeType === 1) {
+            // A page that copies a row (virtual lists, drag and drop) copies the badge element
+            // in it too, but not its shadow root: such an empty copy is removed, and the copied
+            // mention gets its own badge.
+            const el = node as Element;
+            for (const b of el.localName === BADGE ? [el] : [...el.getElementsByTagName(BADGE)]) if (!b.shadowRoot) b.remove();
+          }
           if (this.#deps.isOwnNode(node) || !node.isConnected) continue;
           if (node.nodeType === 1) roots.add(node);
           else if (node.nodeType === 3 && node.parentNode && !this.#deps.isOwnNode(node.parentNode)) roots.add(node.parentNode);
@@ -436,8 +458,8 @@ export class OverlayEngine {
   /** Looks up the addresses of badges made before the lookup, and confirms them or takes them away. */
   async #confirmAll(records: BadgeRecord[]): Promise<void> {
     await this.#lookupUnknown(records.map((r) => r.email));
-    for (const rec of records) this.#confirm(rec);
-    if (records.length) this.#deps.onLeads?.(this.spottedLeads());
+    const own = this.#deps.ownEmails();
+    for (const rec of records) this.#confirm(rec, own);
   }
 
   /**
@@ -451,15 +473,13 @@ export class OverlayEngine {
   }
 
   /** The lookup answered for a badge made before it: show it, or take it away. */
-  #confirm(rec: BadgeRecord): void {
-    if (rec.removed || !rec.unconfirmed) return;
-    rec.unconfirmed = false;
+  #confirm(rec: BadgeRecord, own: Set<string>): void {
     const lead = this.known.get(rec.email);
-    if (!lead) {
-      this.#forget(rec);
-      return;
-    }
-    rec.handle?.confirm?.(lead);
+    // Not answered (the lookup failed): left as it is, until a later answer.
+    if (rec.removed || !rec.unconfirmed || lead === undefined) return;
+    rec.unconfirmed = false;
+    if (lead && !own.has(rec.email)) rec.handle?.confirm?.(lead);
+    else this.#forget(rec);
   }
 
   /** Drops one record and its badge. */
@@ -601,14 +621,19 @@ export class OverlayEngine {
       if (this.#stopped) return;
     }
     this.#dropOwnRecords();
-    this.#deps.onLeads?.(this.spottedLeads());
   }
 
+  /**
+   * Asks the background about the addresses not asked about yet. A lookup that fails (the
+   * background gone a moment, its store busy) is not remembered as "not a lead": a later pass
+   * that meets those addresses asks again.
+   */
   async #lookupUnknown(emails: string[]): Promise<void> {
     const unknown = [...new Set(emails)].filter((e) => !this.known.has(e));
     for (let i = 0; i < unknown.length; i += LOOKUP_CHUNK) {
       const chunk = unknown.slice(i, i + LOOKUP_CHUNK);
       const found = await this.#deps.lookup(chunk);
+      if (!found) continue;
       for (const e of chunk) this.known.set(e, null);
       for (const lead of found) this.known.set(lead.email, lead);
     }
@@ -669,7 +694,6 @@ export class OverlayEngine {
   #prune(recheckWithin: Node[] | 'all'): Node[] {
     const { adapter, doc } = this.#deps;
     const memo = new Map<Element, boolean>();
-    let removed = 0;
     const rescan: Node[] = [];
     const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
     for (const [anchor, byEmail] of this.#badges) {
@@ -683,22 +707,11 @@ export class OverlayEngine {
         if (!mentionGone && anchor.parentNode) rescan.push(anchor.parentNode);
         this.#dropBadge(rec);
         byEmail.delete(email);
-        removed++;
       }
       if (byEmail.size === 0) this.#badges.delete(anchor);
     }
-    if (removed > 0) this.#deps.onLeads?.(this.spottedLeads());
     return rescan;
   }
-}
-
-/**
- * A page that copies a row (virtual lists, drag and drop) copies the badge element in it too, but
- * not its shadow root: such an empty copy is removed, and the copied mention gets its own badge.
- */
-function removeCopiedBadges(el: Element): void {
-  const list = el.tagName === 'UNISON-BADGE' ? [el] : el.getElementsByTagName('unison-badge');
-  for (const b of [...list]) if (!b.shadowRoot) b.remove();
 }
 
 /**

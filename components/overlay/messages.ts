@@ -19,7 +19,7 @@ async function send<T extends UnisonResponse['type']>(message: object, type: T):
 
 export const api = {
   hello: () => send({ type: 'hello' }, 'hello'),
-  lookup: async (emails: string[]): Promise<LeadSummary[]> => (await send({ type: 'lookup', emails }, 'lookup'))?.leads ?? [],
+  lookup: async (emails: string[]): Promise<LeadSummary[] | null> => (await send({ type: 'lookup', emails }, 'lookup'))?.leads ?? null,
   card: async (email: string): Promise<LeadCard | null> => (await send({ type: 'card', email }, 'card'))?.card ?? null,
   feedback: async (input: FeedbackRequestInput): Promise<{ event: FeedbackEvent; answers: Answers } | null> => {
     const r = await send({ type: 'feedback', input }, 'feedback');

@@ -30,24 +30,21 @@ export function isOwnNode(node: Node): boolean {
   return el?.closest(OWN) != null;
 }
 
-export interface Overlay {
-  engine: OverlayEngine;
-  report(): SpottedReport;
-}
-
-export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api): Promise<Overlay | null> {
+export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api): Promise<void> {
   const hello = await client.hello();
-  if (!hello?.enabled || !hello.siteId) return null;
+  if (!hello?.enabled || !hello.siteId) return;
   const adapter: SiteAdapter | undefined = ADAPTERS[hello.siteId];
-  if (!adapter) return null;
+  if (!adapter) return;
   let digest = Digest.fromWire(hello.digest);
 
   // The rep's own addresses on the page, read again while none is found: the page may draw its
   // account menu (Gmail's) only after Unison started.
   let pageOwn: string[] = [];
+  // The address saved in You (read again when the settings change).
+  let repEmail = hello.repEmail;
   const ownEmails = () => {
     if (!pageOwn.length) pageOwn = adapter.ownEmails(document);
-    return new Set([...pageOwn, hello.repEmail!]);
+    return new Set([...pageOwn, repEmail!]);
   };
 
   const applyAnswers = (email: string, answers: Answers) => {
@@ -91,7 +88,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   // One set of listeners for every badge on the page.
   ctx.onInvalidated(installBadgeEvents(window, openFor));
 
-  const engine = new OverlayEngine({
+  const newEngine = () => new OverlayEngine({
     adapter,
     doc: document,
     lookup: client.lookup,
@@ -120,6 +117,9 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     },
     digest: () => digest,
   });
+  let engine = newEngine();
+  /** Switched off here: the engine stopped, and a new one starts if the site is switched on again. */
+  let off = false;
 
   browser.runtime.onMessage.addListener((message: unknown) => {
     if (!message || typeof message !== 'object') return undefined;
@@ -131,10 +131,19 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     } else if (msg.type === 'data-changed') {
       void (async () => {
         const again = await client.hello();
-        // Switched off here meanwhile (or the domain's access withdrawn): Unison leaves the page.
-        if (!again?.enabled) return engine.stop();
+        // Switched off here meanwhile (or the domain's access withdrawn: the background then
+        // answers nothing): Unison leaves the page.
+        if (!again?.enabled) {
+          off = true;
+          return engine.stop();
+        }
         digest = Digest.fromWire(again.digest);
-        await engine.refreshData();
+        repEmail = again.repEmail;
+        if (!off) return engine.refreshData();
+        // Switched on again: a new engine scans the page afresh.
+        off = false;
+        engine = newEngine();
+        await engine.start();
       })();
     }
     return undefined;
@@ -167,7 +176,6 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   ctx.onInvalidated(() => engine.stop());
   await engine.start();
-  return { engine, report };
 }
 
 /**

@@ -419,7 +419,7 @@ describe('badges on host pages', () => {
     });
   });
 
-  it('leaves an open page when its site is switched off in the options, and starts there again on reload once it is on', async () => {
+  it('leaves an open page when its site is switched off in the options, and starts there again once it is on', async () => {
     await onFixture('gmail-inbox.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'inbox');
       const options = await session.optionsPage();
@@ -428,11 +428,38 @@ describe('badges on host pages', () => {
         await gmail.uncheck();
         await expectBadges(page, {}, 'Gmail switched off');
         await gmail.check();
+        await expectBadges(page, spec.badges, 'Gmail on again, the page left open');
+        await popupLists(session, page, Object.keys(spec.badges).length, 'Ann Lee');
         await page.reload();
-        await expectBadges(page, spec.badges, 'Gmail on again, after a reload');
+        await expectBadges(page, spec.badges, 'Gmail on, after a reload');
       } finally {
         await options.close();
       }
+    });
+  });
+
+  it('follows a settings change on an open page: a lead saved as the rep loses its badge, the other leads stay listed and answerable', async () => {
+    await onFixture('gmail-inbox.html', async (page, spec) => {
+      await expectBadges(page, spec.badges, 'inbox');
+      const options = await session.optionsPage();
+      try {
+        // Every open page hears of it (so does a feed pull or an import), and looks again.
+        await setYou(options, { name: 'Raj Patel', email: 'raj.patel@globex.com' });
+        const { 'raj.patel@globex.com': raj, ...rest } = spec.badges;
+        assert.equal(raj, 1);
+        await expectBadges(page, rest, 'Raj saved as the rep');
+        await popupLists(session, page, Object.keys(rest).length, 'Li Wei');
+        const card = await openCard(page, 'li.wei@umbrella.co');
+        const good = card.getByRole('button', { name: 'Good lead' });
+        await good.click();
+        await eventually(async () => assert.equal(await good.getAttribute('aria-pressed'), 'true'));
+        // The badge shows the answer too.
+        await eventually(async () => assert.match(await badgeButton(badgeFor(page, 'li.wei@umbrella.co').first()).getAttribute('class'), /\bgood\b/));
+      } finally {
+        await setYou(options, { name: 'Sam Ortiz', email: 'sam@seller.example' });
+        await options.close();
+      }
+      await expectBadges(page, spec.badges, 'Sam the rep again');
     });
   });
 

@@ -45,6 +45,8 @@ function makeEngine(
     offscreen?: (el: Element) => -1 | 0 | 1;
     onViewport?: (check: () => void) => () => void;
     schedule?: (fn: () => void) => void;
+    /** More of the rep's own addresses, read each time the engine asks. */
+    own?: () => string[];
   } = {},
 ) {
   const lookup = vi.fn((emails: string[]) => lookupLeads(db, emails));
@@ -54,7 +56,7 @@ function makeEngine(
     adapter: opts.adapter ?? generic,
     doc: document,
     lookup,
-    ownEmails: () => new Set(['sam@seller.example']),
+    ownEmails: () => new Set(['sam@seller.example', ...(opts.own?.() ?? [])]),
     isOwnNode: (node) => {
       const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
       return !!el?.closest('unison-badge');
@@ -150,6 +152,47 @@ describe('overlay engine', () => {
     expect(badges()).toEqual(['raj.patel@globex.com']);
   });
 
+  it('after new campaign data or settings, asks again about the leads it badged: gone leads and the rep lose their badges, the rest show the new details', async () => {
+    document.body.innerHTML = `<p><a href="mailto:ann@acme.io">Ann</a></p><p><a href="mailto:raj.patel@globex.com">Raj</a></p>
+      <p><a href="mailto:li.wei@umbrella.co">Li</a></p>`;
+    await db.leads.put({ email: 'li.wei@umbrella.co', name: 'Li Wei', updatedAt: new Date().toISOString() });
+    let own: string[] = [];
+    const { engine: e, lookup } = makeEngine({ own: () => own });
+    await e.start();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'li.wei@umbrella.co', 'raj.patel@globex.com']);
+    // Raj is no longer in the data, Ann has a new name, and Li is now the rep (saved under You).
+    await db.leads.delete('raj.patel@globex.com');
+    await db.leads.update('ann@acme.io', { name: 'Ann Smith' });
+    own = ['li.wei@umbrella.co'];
+    const calls = lookup.mock.calls.length;
+    await e.refreshData();
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+    expect(document.querySelector('unison-badge')!.getAttribute('data-name')).toBe('Ann Smith');
+    expect(lookup.mock.calls.slice(calls).flatMap((c) => c[0]).sort()).toEqual(['ann@acme.io', 'li.wei@umbrella.co', 'raj.patel@globex.com']);
+    // The lead badged is known to the page again: listed, and its answers can be updated.
+    expect(e.spottedLeads().map((l) => [l.email, l.name])).toEqual([['ann@acme.io', 'Ann Smith']]);
+    expect(e.updateLead('ann@acme.io', { answers: {} })).not.toBeNull();
+  });
+
+  it('does not take a lookup that failed for "not a lead": a later pass asks again', async () => {
+    document.body.innerHTML = `<ul id="list"><li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
+    const { engine: e, lookup } = makeEngine();
+    lookup.mockResolvedValueOnce(null as never);
+    await e.start();
+    await e.idle();
+    expect(badges()).toEqual([]);
+    expect(e.known.has('ann@acme.io')).toBe(false);
+    const li = document.createElement('li');
+    li.innerHTML = '<a href="mailto:ann@acme.io">Ann again</a>';
+    document.getElementById('list')!.append(li);
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+    expect(lookup).toHaveBeenCalledTimes(2);
+  });
+
   it('removes a badge when its mention is hidden and adds it back when shown', async () => {
     document.body.innerHTML = `<section id="view"><a href="mailto:ann@acme.io">Ann</a></section>`;
     const { engine: e } = makeEngine();
@@ -243,6 +286,12 @@ describe('overlay engine', () => {
     await new Promise((r) => setTimeout(r, 10));
     await e.idle();
     expect(badges()).toEqual(['raj.patel@globex.com']);
+    // The page moves on to a view of its usual size (an in-page navigation): no longer capped.
+    document.querySelector('ul')!.replaceChildren(li);
+    await e.rescan();
+    await e.idle();
+    expect(e.capped).toBe(false);
+    expect(e.scanned).toBe(1);
   });
 
   it('follows changes inside the open shadow roots a scan went into, nested ones and those added later too', async () => {
