@@ -31,7 +31,11 @@ export default defineConfig({
     resolve: {
       // `autoMount` of WXT's shadow-root UI is never used: its element watcher stays out of the
       // content script (about 2 KB gzipped). See utils/no-auto-mount.ts.
-      alias: [{ find: /^@1natsu\/wait-element$/, replacement: fileURLToPath(new URL('./utils/no-auto-mount.ts', import.meta.url)) }],
+      alias: [
+        { find: /^@1natsu\/wait-element$/, replacement: fileURLToPath(new URL('./utils/no-auto-mount.ts', import.meta.url)) },
+        // The check of the card element's name, narrowed to ASCII names (see utils/custom-element-name.ts).
+        { find: /^is-potential-custom-element-name$/, replacement: fileURLToPath(new URL('./utils/custom-element-name.ts', import.meta.url)) },
+      ],
     },
     build: {
       target: 'es2022',
