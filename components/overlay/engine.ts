@@ -194,6 +194,14 @@ export class OverlayEngine {
     void this.#run(() => this.#confirmAll([]));
   }
 
+  /**
+   * Looks again at an element that changed in a way no mutation shows (the value of a field the
+   * rep edited), with the badges inside it, as after a change of its attributes.
+   */
+  recheck(el: Node): void {
+    this.#enqueue([{ type: 'attributes', target: el } as unknown as MutationRecord]);
+  }
+
   /** Follows changes under `node`: the document's body, and each open shadow root a scan went into. */
   #observe(node: Node): void {
     this.#observer?.observe(node, {

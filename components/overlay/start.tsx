@@ -151,8 +151,13 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     pageOwn = [];
+    // A new view may come in another theme: read again for the next badge.
+    darkChecked = false;
     void engine.rescan();
   });
+
+  // A field the rep edited holds a new address (or none) in its value, which no mutation shows.
+  ctx.addEventListener(document, 'change', (e) => engine.recheck(e.target as Node), { capture: true });
 
   // A click anywhere outside the card and the badges closes the card.
   ctx.addEventListener(

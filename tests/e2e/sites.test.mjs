@@ -175,6 +175,26 @@ describe('badges on host pages', () => {
         // The dark look is a lighter badge that stands out on the dark page (badge.css).
         assert.equal(new Set(looks.map(([, bg]) => bg)).size, 1);
         assert.equal(looks[0][1], expected ? 'rgb(164, 140, 255)' : 'rgb(91, 63, 217)');
+        if (!expected) {
+          // The rep switches to a dark theme and moves on to another view: its badges are dark.
+          await page.evaluate(() => {
+            document.body.style.setProperty('background', '#1f1f1f', 'important');
+            location.hash = '#sent';
+          });
+          await eventually(
+            async () => {
+              // Gmail draws the view again (each try, until Unison has seen the navigation).
+              await page.evaluate(() => {
+                const main = document.querySelector('[role="main"]');
+                main.replaceWith(main.cloneNode(true));
+              });
+              await page.waitForTimeout(300);
+              const dark = await page.$$eval('unison-badge', (els) => els.map((el) => el.hasAttribute('data-dark')));
+              assert.ok(dark.length > 0 && dark.every(Boolean), JSON.stringify(dark));
+            },
+            { timeout: 15_000, interval: 200 },
+          );
+        }
       } finally {
         await session.context.unroute('https://mail.google.com/**');
         await page.close();
@@ -435,6 +455,23 @@ describe('badges on host pages', () => {
       } finally {
         await options.close();
       }
+    });
+  });
+
+  it('Dynamics 365: follows the email fields the rep edits (their values, which no mutation shows)', async () => {
+    await onFixture('dynamics-contact.html', async (page, spec) => {
+      await expectBadges(page, spec.badges, 'contact form');
+      // An empty field filled in with a lead's address, and the primary one changed to no address.
+      await page.locator('#id-email3').fill('raj.patel@globex.com');
+      await page.locator('#id-email1').fill('ken.ito at stark');
+      await page.locator('#id-fullname').focus();
+      const { 'ken.ito@stark.jp': ken, ...rest } = spec.badges;
+      assert.equal(ken, 1);
+      await expectBadges(page, { ...rest, 'raj.patel@globex.com': 1 }, 'fields edited');
+      // Back to the address it held: its badge comes back.
+      await page.locator('#id-email1').fill('ken.ito@stark.jp');
+      await page.locator('#id-fullname').focus();
+      await expectBadges(page, { ...spec.badges, 'raj.patel@globex.com': 1 }, 'field edited back');
     });
   });
 

@@ -176,6 +176,35 @@ describe('overlay engine', () => {
     expect(e.updateLead('ann@acme.io', { answers: {} })).not.toBeNull();
   });
 
+  it('looks again at a field whose value the rep edited (recheck): the badge follows the value, not the value attribute', async () => {
+    document.body.innerHTML = `<form><input type="email" id="a" value="ann@acme.io"><input type="email" id="b" value=""></form>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+    const a = document.getElementById('a') as HTMLInputElement;
+    const b = document.getElementById('b') as HTMLInputElement;
+    a.value = 'raj.patel@globex.com';
+    b.value = 'ann@acme.io';
+    // No mutation says so: only the change events, which the content script passes on.
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+    e.recheck(a);
+    e.recheck(b);
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['raj.patel@globex.com', 'ann@acme.io']);
+    expect(a.nextElementSibling!.getAttribute('data-unison-email')).toBe('raj.patel@globex.com');
+    expect(a.getAttribute('value')).toBe('ann@acme.io');
+    // Emptied: its badge goes.
+    a.value = '';
+    e.recheck(a);
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+  });
+
   it('does not take a lookup that failed for "not a lead": a later pass asks again', async () => {
     document.body.innerHTML = `<ul id="list"><li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
     const { engine: e, lookup } = makeEngine();

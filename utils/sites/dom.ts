@@ -645,7 +645,9 @@ export function stillVisible(anchor: Node, doc: Document, vis: Visibility, email
   if (!isConnectedTo(anchor, doc) || (email && !carries(anchor, email))) return false;
   if (anchor.nodeType === TEXT) return findEmails((anchor as Text).data).length > 0 && vis.visible(anchor);
   if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
-    return normaliseEmail((anchor as HTMLInputElement).value) !== null && vis.visibleInput(anchor as Element);
+    // Its value, not its `value` attribute, which keeps the address the page first wrote.
+    const value = normaliseEmail((anchor as HTMLInputElement).value);
+    return value !== null && (!email || value === email) && vis.visibleInput(anchor as Element);
   }
   return vis.visible(anchor);
 }
