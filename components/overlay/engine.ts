@@ -99,10 +99,7 @@ interface BadgeRecord {
   removed: boolean;
   /** Waiting for its contact to come near the viewport: the mention, and the element watched. */
   waiting: { mention: Mention; target: Element } | null;
-  /**
-   * Made before the lookup answered (or asked about again after new data): confirmed, or
-   * removed if not a lead.
-   */
+  /** Made before the lookup answered: confirmed, or removed if not a lead. */
   unconfirmed: boolean;
 }
 
@@ -329,19 +326,34 @@ export class OverlayEngine {
   }
 
   /**
-   * Forgets cached lookups (campaign data or settings changed) and scans again; then asks again
-   * about the leads already badged (the rescan leaves their mentions be): a badge whose address
-   * is no longer a lead, or is now the rep's own, goes; the others show the new details.
+   * New campaign data or settings: asks again about the leads badged on the page, and forgets
+   * every other answer cached (an address that was no lead may be one now); then scans again. A
+   * badge whose address is no longer a lead, or is now the rep's own, goes; the others show the
+   * new details. The answers are swapped in one step, when all have come: a badge coming into
+   * view meanwhile finds the old ones, and when the background cannot answer, all stays as it was.
    */
   refreshData(): Promise<void> {
-    this.known.clear();
-    return this.rescan().then(() =>
-      this.#run(() => {
-        const records = [...this.#records()];
-        for (const rec of records) rec.unconfirmed = true;
-        return this.#confirmAll(records);
-      }),
-    );
+    return this.#run(async () => {
+      const records = [...this.#records()];
+      const emails = [...new Set(records.map((r) => r.email))];
+      const fresh = new Map<string, LeadSummary | null>();
+      for (let i = 0; i < emails.length; i += LOOKUP_CHUNK) {
+        const chunk = emails.slice(i, i + LOOKUP_CHUNK);
+        const found = await this.#deps.lookup(chunk);
+        if (!found) return;
+        for (const e of chunk) fresh.set(e, null);
+        for (const lead of found) fresh.set(lead.email, lead);
+      }
+      this.known.clear();
+      for (const [e, lead] of fresh) this.known.set(e, lead);
+      const own = this.#deps.ownEmails();
+      for (const rec of records) {
+        const lead = fresh.get(rec.email);
+        if (rec.removed || rec.unconfirmed) continue;
+        if (lead && !own.has(rec.email)) rec.handle?.confirm?.(lead);
+        else this.#forget(rec);
+      }
+    }).then(() => this.rescan());
   }
 
   #enqueue(records: MutationRecord[]): void {
@@ -466,8 +478,7 @@ export class OverlayEngine {
   /** Looks up the addresses of badges made before the lookup, and confirms them or takes them away. */
   async #confirmAll(records: BadgeRecord[]): Promise<void> {
     await this.#lookupUnknown(records.map((r) => r.email));
-    const own = this.#deps.ownEmails();
-    for (const rec of records) this.#confirm(rec, own);
+    for (const rec of records) this.#confirm(rec);
   }
 
   /**
@@ -481,12 +492,12 @@ export class OverlayEngine {
   }
 
   /** The lookup answered for a badge made before it: show it, or take it away. */
-  #confirm(rec: BadgeRecord, own: Set<string>): void {
-    const lead = this.known.get(rec.email);
-    // Not answered (the lookup failed): left as it is, until a later answer.
-    if (rec.removed || !rec.unconfirmed || lead === undefined) return;
+  #confirm(rec: BadgeRecord): void {
+    if (rec.removed || !rec.unconfirmed) return;
     rec.unconfirmed = false;
-    if (lead && !own.has(rec.email)) rec.handle?.confirm?.(lead);
+    // Not a lead, or not answered (the lookup failed): a badge made on the digest's word goes.
+    const lead = this.known.get(rec.email);
+    if (lead) rec.handle?.confirm?.(lead);
     else this.#forget(rec);
   }
 

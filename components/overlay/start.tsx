@@ -88,6 +88,8 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   // One set of listeners for every badge on the page.
   ctx.onInvalidated(installBadgeEvents(window, openFor));
 
+  // One viewport watcher for the page, whichever engine runs.
+  const whenNear = nearViewport(ctx);
   const newEngine = () => new OverlayEngine({
     adapter,
     doc: document,
@@ -95,7 +97,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     ownEmails,
     isOwnNode,
     createBadge: (mention, lead, pending) => createBadge(adapter.badgeAfter(mention.anchor), lead, pending),
-    whenNear: nearViewport(ctx),
+    whenNear,
     offscreen: sideOfViewport,
     onViewport: (check) => {
       // Scrolling anywhere (the page or a scrolling list inside it) by half a screen since the
@@ -156,8 +158,11 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     void engine.rescan();
   });
 
-  // A field the rep edited holds a new address (or none) in its value, which no mutation shows.
-  ctx.addEventListener(document, 'change', (e) => engine.recheck(e.target as Node), { capture: true });
+  // A field the rep edited holds a new address (or none) in its value, which no mutation shows:
+  // looked at again when it changes and when the rep leaves it (an address is read only then).
+  for (const type of ['change', 'focusout'] as const) {
+    ctx.addEventListener(document, type, (e) => (e.target as Element).localName === 'input' && engine.recheck(e.target as Node), { capture: true });
+  }
 
   // A click anywhere outside the card and the badges closes the card.
   ctx.addEventListener(

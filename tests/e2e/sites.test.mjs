@@ -202,6 +202,41 @@ describe('badges on host pages', () => {
     }
   });
 
+  it('a message of 50,000 addresses: the page stays usable, the work is capped, and the popup says so', async () => {
+    // Every fifth line a lead (10,000 mentions of one: past the cap of 5,000), the rest unknown.
+    const lines = Array.from({ length: 50_000 }, (_, i) => `<p>Contact ${i}: ${i % 5 === 0 ? 'ann@acme.io' : `person${i}@unknown-co.example`}</p>`);
+    // In the body of an expanded message.
+    const html = read('gmail-thread.html').replace('<div dir="ltr">Thanks Sam!</div>', `<div dir="ltr">Thanks Sam!</div>${lines.join('')}`);
+    assert.notEqual(html, read('gmail-thread.html'));
+    await routeHtml(session.context, 'https://mail.google.com/**', () => html);
+    const page = await session.context.newPage();
+    try {
+      await page.goto(EXPECTED['gmail-thread.html'].url);
+      await eventually(async () => assert.ok((await badgeCounts(page))['ann@acme.io'] > 0, 'Ann badged'), { timeout: 30_000 });
+      // The page still answers: a click on it is handled (Unison scans in slices, between its tasks).
+      const answered = await page.evaluate(() => new Promise((resolve) => {
+        document.body.addEventListener('click', () => resolve(true), { once: true });
+        document.body.click();
+      }));
+      assert.equal(answered, true);
+      const popup = await session.popupPage(page);
+      try {
+        await popup.getByRole('list', { name: 'Leads on this page' }).getByText('Ann Lee').first().waitFor({ timeout: 30_000 });
+        const note = popup.getByRole('note').filter({ hasText: 'Unison looked at the first' });
+        await note.waitFor({ timeout: 30_000 });
+        assert.match(await note.textContent(), /^Unison looked at the first \d+ addresses on this page\.$/);
+      } finally {
+        await popup.close();
+      }
+      // Badges are capped too: at most one per mention looked at, far fewer than the 10,000 mentions.
+      const count = (await badgeCounts(page))['ann@acme.io'];
+      assert.ok(count <= 5000, `${count} badges for Ann`);
+    } finally {
+      await session.context.unroute('https://mail.google.com/**');
+      await page.close();
+    }
+  });
+
   it('adds and removes badges as Gmail compose chips come and go', async () => {
     await onFixture('gmail-compose.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'compose');

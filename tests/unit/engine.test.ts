@@ -205,6 +205,23 @@ describe('overlay engine', () => {
     expect(badges()).toEqual(['ann@acme.io']);
   });
 
+  it('after new data, leaves the page as it was when the background cannot answer', async () => {
+    document.body.innerHTML = `<p><a href="mailto:ann@acme.io">Ann</a></p><p><a href="mailto:raj.patel@globex.com">Raj</a></p>`;
+    const { engine: e, lookup } = makeEngine();
+    await e.start();
+    await e.idle();
+    await db.leads.delete('raj.patel@globex.com');
+    lookup.mockResolvedValueOnce(null as never);
+    await e.refreshData();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(e.spottedLeads().map((l) => l.email).sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    // The next change of data, answered, applies.
+    await e.refreshData();
+    await e.idle();
+    expect(badges()).toEqual(['ann@acme.io']);
+  });
+
   it('does not take a lookup that failed for "not a lead": a later pass asks again', async () => {
     document.body.innerHTML = `<ul id="list"><li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
     const { engine: e, lookup } = makeEngine();
