@@ -108,7 +108,8 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
             </div>
           )}
           <div class="touches">
-            <TouchBlock label="First touch" touch={card.firstTouch} />
+            {/* One touch only: it is the first and the latest, said so rather than shown twice. */}
+            <TouchBlock label={card.latestTouch?.id === card.firstTouch?.id ? 'First and latest touch' : 'First touch'} touch={card.firstTouch} />
             {card.latestTouch && card.latestTouch.id !== card.firstTouch?.id && <TouchBlock label="Latest touch" touch={card.latestTouch} />}
           </div>
           {card.consumed.length > 0 && (

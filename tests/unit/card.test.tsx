@@ -81,6 +81,15 @@ describe('the lead card', () => {
     }
   });
 
+  it('says a single touch is both the first and the latest, once', () => {
+    const base = makeCard();
+    const only = base.firstTouch!;
+    mount({}, vi.fn(), { ...base, touches: [only], latestTouch: only });
+    const labels = [...root.querySelectorAll('.touch-label')].map((el) => el.textContent);
+    expect(labels).toEqual(['First and latest touch']);
+    expect(root.querySelector('.touches')!.textContent).toContain(only.campaign!.name);
+  });
+
   it('shows the product without a score or stage, and no empty facts, touches or content when the data has none', () => {
     const bare = { ...makeCard(), touches: [], firstTouch: null, latestTouch: null, consumed: [] };
     bare.lead = { ...bare.lead!, score: undefined, stage: undefined };
