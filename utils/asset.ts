@@ -1,15 +1,25 @@
 import type { LeadCard, TouchView } from './protocol';
+import type { Content } from './schema';
 
 /**
  * The touch that brought the content a lead's feedback is about: the latest touch when it has
- * content, else the newest touch that has some. Its campaign is the one that delivered that
- * content, so an answer on the content is filed under it (the latest touch may be another
- * campaign's, without content).
+ * content, else the newest touch that has some.
  */
-export function assetTouch(card: Pick<LeadCard, 'touches' | 'latestTouch'>): TouchView | null {
+function assetTouch(card: Pick<LeadCard, 'touches' | 'latestTouch'>): TouchView | null {
   if (card.latestTouch?.content) return card.latestTouch;
   let found: TouchView | null = null;
   // Oldest first: the last one with content is the newest.
   for (const t of card.touches) if (t.content) found = t;
   return found;
+}
+
+/**
+ * What an answer on a lead's content (and a content request) is about: that content, and the
+ * campaign it is filed under, the one that delivered it (the latest touch may be another
+ * campaign's, without content); with no content, the latest touch's campaign, else the first's.
+ * The card and the popup file theirs the same way.
+ */
+export function assetOf(card: Pick<LeadCard, 'touches' | 'latestTouch' | 'firstTouch'>): { content: Content | null; campaignId: string | null } {
+  const from = assetTouch(card);
+  return { content: from?.content ?? null, campaignId: from?.campaignId ?? card.latestTouch?.campaignId ?? card.firstTouch?.campaignId ?? null };
 }

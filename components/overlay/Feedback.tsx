@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, FeedbackRequestInput, LeadCard } from '@/utils/protocol';
 import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
 import type { PoorFitReason, RequestFormat } from '@/utils/schema';
-import { assetTouch } from '@/utils/asset';
+import { assetOf } from '@/utils/asset';
 import { humanise } from './format';
 
 /** The buttons marketing's questions are answered with; one click saves. */
@@ -23,11 +23,9 @@ type Saved = { id: string; what: string; at: number };
 
 export function Feedback({ card, answers, actions }: { card: LeadCard; answers: Answers; actions: FeedbackActions }) {
   const email = card.lead.email;
-  const from = assetTouch(card);
-  const asset = from?.content ?? null;
   const firstCampaign = card.firstTouch?.campaignId ?? null;
   // Answers on the content go to the campaign that delivered it.
-  const assetCampaign = from?.campaignId ?? card.latestTouch?.campaignId ?? firstCampaign;
+  const { content: asset, campaignId: assetCampaign } = assetOf(card);
   const [saved, setSaved] = useState<Saved | null>(null);
   const [error, setError] = useState('');
   const [noteOpen, setNoteOpen] = useState(false);

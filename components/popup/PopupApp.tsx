@@ -5,7 +5,7 @@ import { browser } from 'wxt/browser';
 import { BUILTIN_SITES, builtinSiteForHost, customDomainMatches, type EventSite } from '@/utils/sites/hosts';
 import { asSpottedReport, browserPopupApi, reply, type PopupApi, type TargetTab } from './api';
 import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
-import { assetTouch } from '@/utils/asset';
+import { assetOf } from '@/utils/asset';
 import './popup.css';
 
 export { FORMAT_LABELS };
@@ -292,11 +292,11 @@ function RequestForm({
         if (n !== asked.current) return;
         const card = reply(res, 'card')?.card ?? null;
         // The content and the campaign that delivered it, as the card files a request.
-        const from = card && assetTouch(card);
+        const asset = card && assetOf(card);
         const ctx: LeadContext = {
           product: card?.product ?? null,
-          campaignId: from?.campaignId ?? card?.latestTouch?.campaignId ?? card?.firstTouch?.campaignId ?? null,
-          contentId: from?.content?.id ?? null,
+          campaignId: asset?.campaignId ?? null,
+          contentId: asset?.content?.id ?? null,
         };
         setContext(ctx);
         // Read now, not when the lead was chosen: the rep may have started typing meanwhile.
