@@ -335,15 +335,8 @@ export class OverlayEngine {
   refreshData(): Promise<void> {
     return this.#run(async () => {
       const records = [...this.#records()];
-      const emails = [...new Set(records.map((r) => r.email))];
       const fresh = new Map<string, LeadSummary | null>();
-      for (let i = 0; i < emails.length; i += LOOKUP_CHUNK) {
-        const chunk = emails.slice(i, i + LOOKUP_CHUNK);
-        const found = await this.#deps.lookup(chunk);
-        if (!found) return;
-        for (const e of chunk) fresh.set(e, null);
-        for (const lead of found) fresh.set(lead.email, lead);
-      }
+      if (!(await this.#ask([...new Set(records.map((r) => r.email))], fresh))) return;
       this.known.clear();
       for (const [e, lead] of fresh) this.known.set(e, lead);
       const own = this.#deps.ownEmails();
@@ -648,14 +641,26 @@ export class OverlayEngine {
    * that meets those addresses asks again.
    */
   async #lookupUnknown(emails: string[]): Promise<void> {
-    const unknown = [...new Set(emails)].filter((e) => !this.known.has(e));
-    for (let i = 0; i < unknown.length; i += LOOKUP_CHUNK) {
-      const chunk = unknown.slice(i, i + LOOKUP_CHUNK);
+    await this.#ask([...new Set(emails)].filter((e) => !this.known.has(e)), this.known);
+  }
+
+  /**
+   * Looks up `emails` in messages of `LOOKUP_CHUNK` and writes the answers into `into` (null:
+   * not a lead), for the chunks the background answered. False when one of them went unanswered.
+   */
+  async #ask(emails: string[], into: Map<string, LeadSummary | null>): Promise<boolean> {
+    let all = true;
+    for (let i = 0; i < emails.length; i += LOOKUP_CHUNK) {
+      const chunk = emails.slice(i, i + LOOKUP_CHUNK);
       const found = await this.#deps.lookup(chunk);
-      if (!found) continue;
-      for (const e of chunk) this.known.set(e, null);
-      for (const lead of found) this.known.set(lead.email, lead);
+      if (!found) {
+        all = false;
+        continue;
+      }
+      for (const e of chunk) into.set(e, null);
+      for (const lead of found) into.set(lead.email, lead);
     }
+    return all;
   }
 
   /** Records a visible mention of a known lead (its badge is made now or when it comes near). */
