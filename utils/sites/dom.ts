@@ -629,11 +629,10 @@ export function emailOfElement(el: Element, attrs: string[]): string | null {
   return firstEmail(el.textContent);
 }
 
-/** Whether a mention's node still carries `email`: in its text, an input's value, or an attribute of it or inside it. */
+/** Whether a mention's node still carries `email`: in its text, or an attribute of it or inside it. */
 function carries(node: Node, email: string): boolean {
-  const el = node as HTMLInputElement;
-  let s = `${node.textContent} ${el.value}`;
-  if (node.nodeType === ELEMENT) for (const e of [el, ...el.querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
+  let s = `${node.textContent}`;
+  if (node.nodeType === ELEMENT) for (const e of [node as Element, ...(node as Element).querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
   return s.toLowerCase().replace(/%40/g, '@').includes(email);
 }
 
@@ -642,13 +641,14 @@ function carries(node: Node, email: string): boolean {
  * and with `email`, still holding that one (a page may reuse the element for another contact).
  */
 export function stillVisible(anchor: Node, doc: Document, vis: Visibility, email?: string): boolean {
-  if (!isConnectedTo(anchor, doc) || (email && !carries(anchor, email))) return false;
-  if (anchor.nodeType === TEXT) return findEmails((anchor as Text).data).length > 0 && vis.visible(anchor);
+  if (!isConnectedTo(anchor, doc)) return false;
   if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
     // Its value, not its `value` attribute, which keeps the address the page first wrote.
     const value = normaliseEmail((anchor as HTMLInputElement).value);
     return value !== null && (!email || value === email) && vis.visibleInput(anchor as Element);
   }
+  if (email && !carries(anchor, email)) return false;
+  if (anchor.nodeType === TEXT) return findEmails((anchor as Text).data).length > 0 && vis.visible(anchor);
   return vis.visible(anchor);
 }
 
