@@ -54,6 +54,7 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
   const lead = card?.lead;
   const name = lead?.name || email;
   const score = lead?.score ?? '';
+  const oneTouch = card?.latestTouch?.id === card?.firstTouch?.id;
 
   useLayoutEffect(() => {
     root.current?.focus();
@@ -109,8 +110,8 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
           )}
           <div class="touches">
             {/* One touch only: it is the first and the latest, said so rather than shown twice. */}
-            <TouchBlock label={card.latestTouch?.id === card.firstTouch?.id ? 'First and latest touch' : 'First touch'} touch={card.firstTouch} />
-            {card.latestTouch && card.latestTouch.id !== card.firstTouch?.id && <TouchBlock label="Latest touch" touch={card.latestTouch} />}
+            <TouchBlock label={oneTouch ? 'First and latest touch' : 'First touch'} touch={card.firstTouch} />
+            {!oneTouch && <TouchBlock label="Latest touch" touch={card.latestTouch} />}
           </div>
           {card.consumed.length > 0 && (
             <section class="content" aria-label="Content consumed">
