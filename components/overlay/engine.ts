@@ -13,9 +13,14 @@ import type { Mention, ScanClaims, ScanResume, SiteAdapter } from '@/utils/sites
 
 /**
  * Most mentions Unison looks at in one pass (the first scan, a navigation, one mutation batch);
- * past that the popup says the page was capped.
+ * past that the popup says the page was capped (see also `PAGE_ADDRESS_LIMIT`).
  */
 export const PAGE_MENTION_LIMIT = 5000;
+/**
+ * Most addresses Unison reads in one pass, leads or not: a page of tens of thousands of addresses
+ * none of which is a lead is capped too, and the popup says so.
+ */
+export const PAGE_ADDRESS_LIMIT = 20_000;
 /**
  * Most badges inserted in one task before yielding to the page. Large, because every yield lets
  * the page lay out again, and on a big table one layout costs far more than the inserts.
@@ -66,6 +71,8 @@ export interface EngineDeps {
   /** Is this node part of Unison's own UI (badges, card)? Such nodes are never scanned. */
   isOwnNode: (node: Node) => boolean;
   limit?: number;
+  /** See `PAGE_ADDRESS_LIMIT`. */
+  addressLimit?: number;
   /** Runs `fn` soon, off the critical path (idle callback by default). */
   schedule?: (fn: () => void) => void;
   /** Yields to the page between chunks. */
@@ -109,7 +116,9 @@ interface BadgeRecord {
  */
 interface Slice {
   until: number;
+  /** Mentions found, and addresses read, by the pass so far (for the caps). */
   seen: number;
+  read: number;
   rest: Node[];
   resume?: ScanResume;
 }
@@ -523,6 +532,7 @@ export class OverlayEngine {
     const mentions: Mention[] = [];
     const memo = new Map<Element, boolean>();
     let seen = slice?.seen ?? 0;
+    let read = slice?.read ?? 0;
     for (let i = 0; i < all.length; i++) {
       if (slice && i > 0 && performance.now() > slice.until) {
         slice.rest = all.slice(i);
@@ -535,12 +545,14 @@ export class OverlayEngine {
         continue;
       }
       const remaining = this.limit - seen;
-      if (remaining <= 0) {
+      const unread = (this.#deps.addressLimit ?? PAGE_ADDRESS_LIMIT) - read;
+      if (remaining <= 0 || unread <= 0) {
         this.capped = true;
         break;
       }
       const res = adapter.scan(root as ParentNode, doc, {
         limit: remaining,
+        addressLimit: unread,
         wanted: this.#wanted,
         memo,
         until: slice?.until,
@@ -555,6 +567,7 @@ export class OverlayEngine {
       }
       if (slice) slice.resume = undefined;
       this.scanned += res.scanned;
+      read += res.scanned;
       if (res.capped) this.capped = true;
       if (res.far) this.#setAside(res.far);
       // Observing a root again only renews its options: no need to remember which ones are.
@@ -565,7 +578,10 @@ export class OverlayEngine {
       }
       seen += res.mentions.length;
     }
-    if (slice) slice.seen = seen;
+    if (slice) {
+      slice.seen = seen;
+      slice.read = read;
+    }
     return mentions;
   }
 
@@ -597,7 +613,7 @@ export class OverlayEngine {
     far = false,
     only?: ReadonlyMap<string, readonly Element[]>,
   ): Promise<void> {
-    const slice: Slice = { until: 0, seen: 0, rest: [...roots] };
+    const slice: Slice = { until: 0, seen: 0, read: 0, rest: [...roots] };
     const mentions: Mention[] = [];
     for (let first = true; first || slice.rest.length > 0; first = false) {
       if (!first) await (this.#deps.yieldToPage ?? defaultYield)();

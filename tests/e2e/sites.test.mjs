@@ -237,6 +237,40 @@ describe('badges on host pages', () => {
     }
   });
 
+  it('a message of 50,000 addresses none of which is a lead: capped too, and the popup says so', async () => {
+    // Ann last, after 50,000 unknown addresses: past the cap of 20,000 addresses read in a pass.
+    const lines = Array.from({ length: 50_000 }, (_, i) => `<p>Contact ${i}: person${i}@unknown-co.example</p>`);
+    const html = read('gmail-thread.html').replace('<div dir="ltr">Thanks Sam!</div>', `<div dir="ltr">Thanks Sam!</div>${lines.join('')}<p>ann@acme.io</p>`);
+    assert.notEqual(html, read('gmail-thread.html'));
+    let big = false;
+    await routeHtml(session.context, 'https://mail.google.com/**', () => (big ? html : read('gmail-thread.html')));
+    const page = await session.context.newPage();
+    try {
+      // A page first, so the background has its lead index and gives the next page the lead
+      // digest: addresses surely not leads are then only read (without it, each one would be a
+      // possible lead, and the cap of 5,000 possible mentions would come first).
+      await page.goto(EXPECTED['gmail-thread.html'].url);
+      await eventually(async () => assert.ok((await badgeCounts(page))['raj.patel@globex.com'] > 0, 'Raj badged'), { timeout: 30_000 });
+      big = true;
+      await page.reload();
+      // The thread's own leads are badged (their places come before the long body).
+      await eventually(async () => assert.ok((await badgeCounts(page))['raj.patel@globex.com'] > 0, 'Raj badged'), { timeout: 30_000 });
+      const popup = await session.popupPage(page);
+      try {
+        const note = popup.getByRole('note').filter({ hasText: 'Unison looked at the first' });
+        await note.waitFor({ timeout: 30_000 });
+        // 20,000 in the pass that read the body, and the few that other passes read.
+        const n = Number((await note.textContent()).match(/^Unison looked at the first (\d+) addresses on this page\.$/)?.[1]);
+        assert.ok(n >= 20_000 && n < 20_100, `${n} addresses read`);
+      } finally {
+        await popup.close();
+      }
+    } finally {
+      await session.context.unroute('https://mail.google.com/**');
+      await page.close();
+    }
+  });
+
   it('adds and removes badges as Gmail compose chips come and go', async () => {
     await onFixture('gmail-compose.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'compose');

@@ -37,6 +37,7 @@ function makeEngine(
     /** The generic adapter unless given. */
     adapter?: SiteAdapter;
     limit?: number;
+    addressLimit?: number;
     whenNear?: (el: Element, onNear: () => void) => () => void;
     digest?: { has(email: string): boolean } | null;
     /** The digest as the engine asks for it each time (a new object: new campaign data). */
@@ -78,6 +79,7 @@ function makeEngine(
     schedule: opts.schedule ?? ((fn) => setTimeout(fn, 0)),
     yieldToPage: opts.yieldToPage ?? (() => Promise.resolve()),
     limit: opts.limit,
+    addressLimit: opts.addressLimit,
     whenNear: opts.whenNear,
     offscreen: opts.offscreen,
     onViewport: opts.onViewport,
@@ -338,6 +340,29 @@ describe('overlay engine', () => {
     await e.idle();
     expect(e.capped).toBe(false);
     expect(e.scanned).toBe(1);
+  });
+
+  it('caps a page of addresses none of which is a lead too, and says so', async () => {
+    // Every address surely no lead by the digest: none is a mention, each is still read.
+    const rows = Array.from({ length: 300 }, (_, i) => `<li><a href="mailto:person${i}@unknown.org">p</a></li>`).join('');
+    document.body.innerHTML = `<ul>${rows}<li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;
+    const digest = { has: (email: string) => email === 'ann@acme.io' };
+    const { engine: e, lookup } = makeEngine({ digest, addressLimit: 120 });
+    await e.start();
+    await e.idle();
+    expect(e.capped).toBe(true);
+    expect(e.scanned).toBe(120);
+    // Ann comes after the cap: not read, not asked about.
+    expect(badges()).toEqual([]);
+    expect(lookup).not.toHaveBeenCalled();
+    // Under the cap nothing changes: every address is read and Ann gets her badge.
+    e.stop();
+    const { engine: all } = makeEngine({ digest, addressLimit: 400 });
+    await all.start();
+    await all.idle();
+    expect(all.capped).toBe(false);
+    expect(all.scanned).toBe(301);
+    expect(badges()).toEqual(['ann@acme.io']);
   });
 
   it('follows changes inside the open shadow roots a scan went into, nested ones and those added later too', async () => {

@@ -316,6 +316,7 @@ export class Collector {
    *                costs no visibility check (see `candidates`)
    */
   readonly #limit: number;
+  readonly #addressLimit: number;
   readonly #wanted?: (email: string) => boolean;
   /** The slice's deadline (0: none), and the text nodes looked at, for a scan in slices. */
   #until = 0;
@@ -344,11 +345,13 @@ export class Collector {
     far?: FarTest,
     only?: ReadonlyMap<string, readonly Element[]>,
     claims?: ScanClaims,
+    addressLimit = Number.POSITIVE_INFINITY,
   ) {
     const kept = (claims ? (claims.state ??= { claimed: new WeakMap(), near: new WeakMap() }) : { claimed: new Map(), near: new Map() }) as { claimed: Claims; near: Claims };
     this.#claimed = kept.claimed;
     this.#near = kept.near;
     this.#limit = limit;
+    this.#addressLimit = addressLimit;
     this.#wanted = wanted;
     this.#far = far;
     this.#only = only;
@@ -407,10 +410,14 @@ export class Collector {
 
   /**
    * Counts the addresses found at one place; false when none of them is wanted, so the finder
-   * skips the place before its visibility check.
+   * skips the place before its visibility check. Past the address cap the scan stops there.
    */
   candidates(emails: readonly string[] | string): boolean {
     const list = typeof emails === 'string' ? [emails] : emails;
+    if (this.scanned + list.length > this.#addressLimit) {
+      this.capped = true;
+      return false;
+    }
     this.scanned += list.length;
     const wanted = this.#wanted;
     if (!wanted) return true;
@@ -688,7 +695,7 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
       const resume = opts?.resume as { state?: [Collector, ParentNode[]] } | undefined;
       // Only given places: no roots to query (`c.query` gives nothing but them, text walks nothing).
       const state = resume?.state ?? [
-        new Collector(limitOf(opts), opts?.wanted, opts?.far, opts?.only, opts?.claims),
+        new Collector(limitOf(opts), opts?.wanted, opts?.far, opts?.only, opts?.claims, limitOf({ limit: opts?.addressLimit })),
         opts?.only ? [] : rootsOf(root, spec.deep ?? false),
       ];
       if (resume) resume.state = state;

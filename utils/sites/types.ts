@@ -27,7 +27,10 @@ export interface ScanResult {
   mentions: Mention[];
   /** Address candidates looked at (valid addresses found, visible or not, before de-duplication). */
   scanned: number;
-  /** True when more visible mentions were found than `limit` allows: the rest were skipped. */
+  /**
+   * True when more visible mentions were found than `limit` allows, or more addresses than
+   * `addressLimit`: the rest were skipped.
+   */
   capped: boolean;
   /**
    * True when the scan stopped at `ScanOptions.until`: call it again with the same `resume` to go
@@ -59,6 +62,11 @@ export interface ScanClaims {
 export interface ScanOptions {
   /** At most this many mentions per scan (default: no cap). */
   limit?: number;
+  /**
+   * At most this many addresses looked at per scan, mentions or not (default: no cap): past it the
+   * scan stops, as at `limit`.
+   */
+  addressLimit?: number;
   /**
    * A place none of whose addresses it accepts (e.g. none may be a lead) is counted in `scanned`
    * and skipped before its visibility check.

@@ -75,6 +75,17 @@ describe('limit and capped', () => {
     expect(generic.scan(doc, doc, { limit: 0 })).toMatchObject({ mentions: [], capped: true });
   });
 
+  it('stops at the address cap as well, counting addresses that are no mention', () => {
+    const doc = page('https://crm.example.com/', 300, hubspotRow);
+    // None wanted (none may be a lead): no mention, yet each address is read, up to the cap.
+    const r = generic.scan(doc, doc, { addressLimit: 40, wanted: () => false });
+    expect(r).toMatchObject({ mentions: [], scanned: 40, capped: true });
+    const wanted = generic.scan(doc, doc, { addressLimit: 40 });
+    expect(wanted.mentions).toHaveLength(40);
+    expect(wanted.capped).toBe(true);
+    expect(generic.scan(doc, doc, { addressLimit: 300, wanted: () => false })).toMatchObject({ scanned: 300, capped: false });
+  });
+
   it('caps each adapter, not only the generic one', () => {
     const doc = page('https://x.lightning.force.com/lightning/o/Contact/list', 50, salesforceRow);
     const r = salesforce.scan(doc, doc, { limit: 10 });
