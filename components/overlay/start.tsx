@@ -82,7 +82,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
     }
     const r = opener.getBoundingClientRect();
     openCard.value = { email, opener, rect: { top: r.top, left: r.left, bottom: r.bottom, right: r.right } };
-    void ensureCardHost(ctx, client, actions);
+    void ensureCardHost(ctx, client, actions, applyAnswers);
   };
 
   // One set of listeners for every badge on the page.
@@ -178,8 +178,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   function report(): SpottedReport {
     const leads = engine.spottedLeads().map((l) => {
-      const cur = getLeadSignal(l.email)?.value ?? l;
-      return { email: cur.email, name: cur.name, firstCampaign: cur.firstCampaign, answers: cur.answers };
+      return { email: l.email, name: l.name, firstCampaign: l.firstCampaign, answers: l.answers };
     });
     return { site: hello!.site, leads, scanned: engine.scanned, capped: engine.capped };
   }
@@ -255,7 +254,11 @@ function pageDark(): boolean {
  * what that isolation gives: an open shadow root, styles from one shared sheet that starts with
  * the `:host { all: initial }` reset, and events that never reach the page.
  */
-function createBadge(after: Node, lead: LeadSummary, pending = false): BadgeHandle {
+export function createBadge(after: Node, lead: LeadSummary, pending = false): BadgeHandle {
+  // A confirmed lead comes with the engine's answer, the newest there is (new campaign data may
+  // have renamed a lead whose badges had all gone): the page's other views of it follow. A
+  // pending badge has only the page's name for it, and keeps whatever is known already.
+  if (!pending && getLeadSignal(lead.email)?.peek() !== lead) setLead(lead);
   const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageDark() });
   if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);
   return {
@@ -270,7 +273,10 @@ function createBadge(after: Node, lead: LeadSummary, pending = false): BadgeHand
 
 let cardHost: Promise<void> | null = null;
 
-function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: FeedbackActions): Promise<void> {
+/** `onAnswers`: the store's answers for a lead, as a card just loaded them. */
+type OnAnswers = (email: string, answers: Answers) => void;
+
+function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: FeedbackActions, onAnswers: OnAnswers): Promise<void> {
   cardHost ??= createShadowRootUi(ctx, {
     name: 'unison-card',
     mode: 'open',
@@ -280,7 +286,7 @@ function ensureCardHost(ctx: ContentScriptContext, client: OverlayApi, actions: 
     css: cardCss,
     isolateEvents: ISOLATED_EVENTS,
     onMount: (container) => {
-      render(<CardRoot client={client} actions={actions} />, container);
+      render(<CardRoot client={client} actions={actions} onAnswers={onAnswers} />, container);
       return container;
     },
     onRemove: (container) => {
@@ -297,7 +303,7 @@ function useLeadSignal(email: string | undefined): LeadSummary | null {
   return useSignalValue((email && getLeadSignal(email)) || NO_LEAD);
 }
 
-function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackActions }) {
+function CardRoot({ client, actions, onAnswers }: { client: OverlayApi; actions: FeedbackActions; onAnswers: OnAnswers }) {
   const open = useSignalValue(openCard);
   const dark = useSignalValue(pageIsDark);
   const leadState = useLeadSignal(open?.email);
@@ -310,10 +316,8 @@ function CardRoot({ client, actions }: { client: OverlayApi; actions: FeedbackAc
     void client.card(open.email).then((card) => {
       if (!live) return;
       setData({ email: open.email, card, loading: false });
-      if (card) {
-        const cur = getLeadSignal(open.email);
-        if (cur) setLead({ ...cur.value, answers: card.answers });
-      }
+      // The card's answers are the store's: the engine's copy and the page's views follow.
+      if (card) onAnswers(open.email, card.answers);
     });
     return () => {
       live = false;

@@ -111,7 +111,7 @@ export function PopupApp({ api = browserPopupApi(), startWaitMs = START_WAIT_MS 
         ...report,
         leads: report.leads.map((l) => {
           const f = fresh.get(l.email);
-          return f ? { ...l, name: l.name ?? f.name, firstCampaign: f.firstCampaign ?? l.firstCampaign, answers: f.answers } : l;
+          return f ? { ...l, name: f.name ?? l.name, firstCampaign: f.firstCampaign ?? l.firstCampaign, answers: f.answers } : l;
         }),
       },
     });

@@ -143,3 +143,30 @@ describe('the badge', () => {
     expect(b.host.hasAttribute('data-dark')).toBe(true);
   });
 });
+
+describe('badges made by the content script', () => {
+  it('take the newest answer for a lead, and repaint its other badges; a pending one keeps what is known', async () => {
+    const { createBadge } = await import('@/components/overlay/start');
+    const { getLeadSignal } = await import('@/components/overlay/store');
+    const row = document.createElement('p');
+    const a = document.createElement('span');
+    const b = document.createElement('span');
+    row.append(a, b);
+    document.body.append(row);
+    const first = createBadge(a, ann);
+    cleanups.push(() => first.remove());
+    const title = (h: HTMLElement) => h.shadowRoot!.querySelector('button')!.title;
+    expect(title(first.host)).toBe('Unison: campaign context for Ann Lee (Q3 ROI webinar)');
+    // New campaign data renamed her and changed her first campaign: a new badge comes with that.
+    const renamed: LeadSummary = { ...ann, name: 'Ann Lee-Park', firstCampaign: 'Spring launch' };
+    const second = createBadge(b, renamed);
+    cleanups.push(() => second.remove());
+    expect(getLeadSignal('ann@acme.io')!.value).toBe(renamed);
+    for (const h of [first.host, second.host]) expect(title(h)).toBe('Unison: campaign context for Ann Lee-Park (Spring launch)');
+    // A badge made on the digest's word has only the page's name: what is known stays.
+    const pending = createBadge(a, { email: 'ann@acme.io', name: 'Ann', company: null, firstCampaign: null, answers: {} }, true);
+    cleanups.push(() => pending.remove());
+    expect(getLeadSignal('ann@acme.io')!.value).toBe(renamed);
+    expect(title(pending.host)).toBe('Unison: campaign context for Ann Lee-Park (Spring launch)');
+  });
+});

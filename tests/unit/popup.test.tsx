@@ -184,6 +184,15 @@ describe('popup', () => {
     expect(sent).toContainEqual({ type: 'lookup', emails: ['ann@acme.io', 'raj.patel@globex.com'] });
   });
 
+  it("shows each lead's current name and first campaign from the store, not the page's older copy", async () => {
+    contentScript = async () =>
+      report({ leads: [{ email: 'ann@acme.io', name: 'Ann L.', firstCampaign: 'Old webinar name', answers: {} }] });
+    await openPopup(await gmailTab());
+    await waitFor(() => !!leadItem('ann@acme.io')?.textContent?.includes('Ann Lee'), 'the name');
+    expect(leadItem('ann@acme.io')!.textContent).toContain('Q3 ROI webinar');
+    expect(leadItem('ann@acme.io')!.textContent).not.toContain('Ann L.');
+  });
+
   it('says when the page held more addresses than Unison looked at', async () => {
     contentScript = async () => report({ capped: true, scanned: 5000 });
     await openPopup(await gmailTab());
