@@ -735,7 +735,9 @@ export class OverlayEngine {
     const { adapter, doc } = this.#deps;
     const memo = new Map<Element, boolean>();
     const rescan: Node[] = [];
-    const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => t === anchor || t.contains(anchor));
+    // A mention inside what changed (in a shadow root within it too), or around it: a finder may
+    // anchor a badge above the text that holds the address (a table cell, a link).
+    const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => within(t, anchor) || anchor.contains(t));
     for (const [anchor, byEmail] of this.#badges) {
       const changed = anchor.isConnected && recheck(anchor);
       for (const [email, rec] of byEmail) {
@@ -768,6 +770,18 @@ function smallAddition(records: MutationRecord[]): boolean {
     }
   }
   return true;
+}
+
+/** Whether `node` is `t` or inside it, looking through the shadow roots between them. */
+function within(t: Node, node: Node): boolean {
+  if (t.contains(node)) return true;
+  for (let root = node.getRootNode(); root.nodeType === 11; ) {
+    const host = (root as ShadowRoot).host;
+    if (!host) return false;
+    if (t.contains(host)) return true;
+    root = host.getRootNode();
+  }
+  return false;
 }
 
 /** Drops roots contained in another root of the set. */

@@ -10,6 +10,7 @@ import { Digest, buildDigest } from '@/utils/digest';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
 import { hubspot } from '@/utils/sites/hubspot';
+import { salesforce } from '@/utils/sites/salesforce';
 import type { Mention, SiteAdapter } from '@/utils/sites/types';
 
 let db: UnisonDB;
@@ -317,6 +318,45 @@ describe('overlay engine', () => {
     await e.idle();
     expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
     expect([...document.querySelectorAll('unison-badge')].every((b) => b.shadowRoot)).toBe(true);
+  });
+
+  it('takes a badge away when the text under its anchor is rewritten for someone else (a list re-sorted in place)', async () => {
+    // HubSpot anchors a list cell's badge above the text: the cell's child around the truncating spans.
+    const cell = (email: string) => `<td><span class="private-truncated-string__inner"><span>${email}</span></span></td>`;
+    document.body.innerHTML = `<table><tbody>
+      <tr data-test-id="row-0"><td><a href="/contacts/1/record/0-1/1">Ann Lee</a></td>${cell('ann@acme.io')}</tr>
+      <tr data-test-id="row-1"><td><a href="/contacts/1/record/0-1/2">Bob</a></td>${cell('bob@unknown.org')}</tr>
+    </tbody></table>`;
+    const { engine: e } = makeEngine({ adapter: hubspot });
+    await e.start();
+    await e.idle();
+    const rowBadges = () => [...document.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email')));
+    expect(rowBadges()).toEqual([['ann@acme.io'], []]);
+    // The rows keep their elements; only the text nodes change.
+    const [a, b] = [...document.querySelectorAll('td:nth-child(2) span span')].map((el) => el.firstChild as Text);
+    a.data = 'bob@unknown.org';
+    b.data = 'ann@acme.io';
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(rowBadges()).toEqual([[], ['ann@acme.io']]);
+  });
+
+  it('takes away the badges inside the shadow roots of a view the page hides (a Lightning view switch)', async () => {
+    document.body.innerHTML = `<div class="lafSinglePaneWindowManager">
+      <div class="windowViewMode-normal oneContent active" id="lead"><c-referrals></c-referrals></div>
+      <div class="windowViewMode-normal oneContent" id="other"></div></div>
+      <style>.windowViewMode-normal { display: none } .windowViewMode-normal.active { display: block }</style>`;
+    document.querySelector('c-referrals')!.attachShadow({ mode: 'open' }).innerHTML = `<p><a href="mailto:raj.patel@globex.com">Raj Patel</a></p>`;
+    const { engine: e } = makeEngine({ adapter: salesforce });
+    await e.start();
+    await e.idle();
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['raj.patel@globex.com']);
+    document.getElementById('lead')!.classList.remove('active');
+    document.getElementById('other')!.classList.add('active');
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(e.spottedLeads()).toEqual([]);
+    expect(document.querySelector('c-referrals')!.shadowRoot!.querySelectorAll('unison-badge')).toHaveLength(0);
   });
 
   it('caps the work on a page with a huge number of addresses and says so', async () => {
