@@ -155,7 +155,7 @@ describe('badges made by the content script', () => {
     document.body.append(row);
     const first = createBadge(a, ann);
     cleanups.push(() => first.remove());
-    const title = (h: HTMLElement) => h.shadowRoot!.querySelector('button')!.title;
+    const title = (h: Element) => h.shadowRoot!.querySelector('button')!.title;
     expect(title(first.host)).toBe('Unison: campaign context for Ann Lee (Q3 ROI webinar)');
     // New campaign data renamed her and changed her first campaign: a new badge comes with that.
     const renamed: LeadSummary = { ...ann, name: 'Ann Lee-Park', firstCampaign: 'Spring launch' };
