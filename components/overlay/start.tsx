@@ -161,7 +161,11 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   // A field the rep edited holds a new address (or none) in its value, which no mutation shows:
   // looked at again when it changes and when the rep leaves it (an address is read only then).
   for (const type of ['change', 'focusout'] as const) {
-    ctx.addEventListener(document, type, (e) => (e.target as Element).localName === 'input' && engine.recheck(e.target as Node), { capture: true });
+    // The input itself, inside an open shadow root too (`focusout` crosses its boundary; the event's target is then the host).
+    ctx.addEventListener(document, type, (e) => {
+      const input = e.composedPath()[0] as Element | undefined;
+      if (input?.localName === 'input') engine.recheck(input);
+    }, { capture: true });
   }
 
   // A click anywhere outside the card and the badges closes the card.

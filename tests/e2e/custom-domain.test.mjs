@@ -135,6 +135,36 @@ describe('a custom CRM domain', () => {
     await page.close();
   });
 
+  it('follows an email field the rep edits inside an open shadow root, and never reads it while they type', async () => {
+    const page = await session.context.newPage();
+    try {
+      await page.goto(PAGE);
+      await eventually(async () => assert.equal((await badgeEmails(page)).length > 0, true), { timeout: 15_000 });
+      const inField = () => page.evaluate(() => [...document.querySelector('crm-email-field').shadowRoot.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email')));
+      // A form field drawn by a component, in its own shadow root, holding a lead's address.
+      await page.evaluate(() => {
+        const host = document.createElement('crm-email-field');
+        host.attachShadow({ mode: 'open' }).innerHTML = '<label>Email <input type="email" value="li.wei@umbrella.co"></label>';
+        const other = document.createElement('button');
+        other.id = 'elsewhere';
+        other.textContent = 'Elsewhere';
+        document.body.append(host, other);
+      });
+      await eventually(async () => assert.deepEqual(await inField(), ['li.wei@umbrella.co']), { timeout: 15_000 });
+      // The rep types another lead's address: what they type is not read while the field has
+      // focus, even when the page changes around it...
+      await page.locator('crm-email-field input').fill('raj.patel@globex.com');
+      await page.evaluate(() => document.querySelector('crm-email-field').setAttribute('class', 'touched'));
+      await page.waitForTimeout(500);
+      assert.ok(!(await inField()).includes('raj.patel@globex.com'), 'the address being typed is badged');
+      // ...and when they leave it, the field's badge follows its new value.
+      await page.locator('#elsewhere').focus();
+      await eventually(async () => assert.deepEqual(await inField(), ['raj.patel@globex.com']), { timeout: 15_000 });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('leaves other domains alone, even one the extension has access to', async () => {
     const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
     assert.ok(manifest.host_permissions?.includes('https://crm.other-custom.test/*'), 'the test build grants crm.other-custom.test (scripts/e2e.mjs)');

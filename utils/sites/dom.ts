@@ -574,9 +574,16 @@ export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-l
   }
 }
 
+/** The element with focus, inside the open shadow roots it may be in (the document only names their host). */
+export function deepActiveElement(doc: Document): Element | null {
+  let el = doc.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
 /** The values of `input[type=email]` (and the like), unless the input has focus: the user may be typing into it. */
 export function findInputs(ctx: FindContext, selector = 'input[type="email" i]'): void {
-  const active = ctx.doc.activeElement;
+  const active = deepActiveElement(ctx.doc);
   for (const input of ctx.c.places(ctx.roots, selector) as Generator<HTMLInputElement>) {
     const email = normaliseEmail(input.value);
     if (!email) continue;

@@ -9,6 +9,19 @@ afterEach(async () => {
 });
 
 describe('generic adapter (custom CRM domains)', () => {
+  it('never reads an email field the rep is typing in, inside an open shadow root too', () => {
+    page = loadFixture('generic-crm.html');
+    const { doc } = page;
+    const host = doc.createElement('crm-email-field');
+    host.attachShadow({ mode: 'open' }).innerHTML = '<input type="email" value="li.wei@umbrella.co">';
+    doc.body.append(host);
+    expect(of(generic.scan(doc, doc).mentions, 'li.wei@umbrella.co')).toHaveLength(1);
+    (host.shadowRoot!.querySelector('input') as HTMLInputElement).focus();
+    // The document names only the host as the element with focus.
+    expect(doc.activeElement).toBe(host);
+    expect(of(generic.scan(doc, doc).mentions, 'li.wei@umbrella.co')).toHaveLength(0);
+  });
+
   it('finds mailto links (lower-cased, query ignored), title, aria-label, input[type=email] and text', () => {
     page = loadFixture('generic-crm.html');
     const { doc } = page;
