@@ -249,15 +249,21 @@ export async function leadCard(db: UnisonDB, email: string): Promise<LeadCard | 
       consumed.push({ content: t.content, at: t.at ?? null });
     }
   }
-  const product =
-    latest?.product ?? latest?.content?.product ?? latest?.campaign?.product ?? first?.product ?? first?.campaign?.product ?? null;
+  // The product of the latest touch that names one (its own, its content's, its campaign's),
+  // else of the newest other touch that does.
+  let product: string | null = null;
+  for (const t of [latest, ...[...ordered].reverse()]) {
+    if (!t) continue;
+    product = t.product ?? t.content?.product ?? t.campaign?.product ?? null;
+    if (product) break;
+  }
   return {
     lead,
     touches: ordered,
     firstTouch: first,
     latestTouch: latest,
     consumed,
-    product: product ?? null,
+    product,
     answers: await answersFor(db, lead.email),
   };
 }

@@ -27,12 +27,14 @@ function utmText(t: TouchView | null): string {
 function TouchBlock({ label, touch }: { label: string; touch: TouchView | null }) {
   if (!touch) return null;
   const channel = touch.channel ?? touch.campaign?.channel;
+  const campaign = touch.campaign?.name ?? touch.campaignId;
   const utm = utmText(touch);
   return (
     <div class="touch">
       <div class="touch-label">{label}</div>
-      <div class="touch-campaign">{touch.campaign?.name ?? touch.campaignId ?? 'Unknown campaign'}</div>
-      <div class="muted small">{[channel, shortDate(touch.at)].filter(Boolean).join(' · ')}</div>
+      {/* A touch with no campaign (organic search, a direct visit) is known by its channel. */}
+      <div class="touch-campaign">{campaign ?? channel ?? 'Unknown campaign'}</div>
+      <div class="muted small">{[campaign ? channel : null, shortDate(touch.at)].filter(Boolean).join(' · ')}</div>
       {utm && <div class="muted small utm">{utm}</div>}
     </div>
   );
@@ -133,7 +135,9 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
                 {card.touches.map((t) => (
                   <li key={t.id}>
                     <span class="small">{shortDate(t.at) || 'undated'}</span> {t.campaign?.name ?? t.campaignId ?? ''}
-                    {t.content && <span class="muted small"> · {t.content.title}</span>}
+                    {[t.channel ?? t.campaign?.channel, t.content?.title].filter(Boolean).map((bit) => (
+                      <span key={bit} class="muted small"> · {bit}</span>
+                    ))}
                   </li>
                 ))}
               </ol>

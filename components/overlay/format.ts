@@ -11,11 +11,16 @@ export function safeHref(url: string | null | undefined): string | null {
   }
 }
 
+/**
+ * A date as the rep reads it: a date alone (`2026-07-14`) as it is written, a moment
+ * (`2026-07-15T02:00:00Z`) on the rep's own calendar (Jul 14 in New York).
+ */
 export function shortDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  return new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: dateOnly ? 'UTC' : undefined });
 }
 
 export function humanise(value: string | null | undefined): string {

@@ -322,3 +322,36 @@ describe('where the card goes by its badge', () => {
     expect(at.top! + at.maxHeight).toBeLessThanOrEqual(400);
   });
 });
+
+describe('touches and dates in the card', () => {
+  it('names a touch with no campaign by its channel, in the first touch and in the timeline', () => {
+    const card = makeCard();
+    const organic = { id: 't0', email: 'ann@acme.io', channel: 'Organic Search', at: '2026-06-01', kind: 'first' as const, campaign: null, content: null };
+    const t2 = { ...card.touches[1], kind: 'latest' as const };
+    mount({}, vi.fn(), { ...card, touches: [organic, card.touches[0], t2], firstTouch: organic, latestTouch: t2 });
+    const first = root.querySelector('.touch')!;
+    expect(first.querySelector('.touch-campaign')!.textContent).toBe('Organic Search');
+    expect(first.textContent).not.toContain('Unknown campaign');
+    // Not said twice: the channel is the headline, the date alone below it.
+    expect(first.querySelector('.muted')!.textContent).toBe('Jun 1, 2026');
+    const items = [...root.querySelectorAll('.timeline li')].map((li) => li.textContent);
+    expect(items).toEqual(['Jun 1, 2026  · Organic Search', 'Jul 14, 2026 Q3 ROI webinar · Webinar · ROI calculator', 'Sep 1, 2026 Nurture <b>bold</b> · Email Marketing · <img src=x onerror=alert(1)>']);
+  });
+
+  it('shows a moment on the rep’s own calendar, and a date alone as it is written', async () => {
+    const { shortDate } = await import('@/components/overlay/format');
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // 22:00 in New York on the 14th is the 15th in UTC.
+      expect(shortDate('2026-07-15T02:00:00.000Z')).toBe('Jul 14, 2026');
+      expect(shortDate('2026-07-15')).toBe('Jul 15, 2026');
+      process.env.TZ = 'Asia/Tokyo';
+      expect(shortDate('2026-07-15T20:00:00.000Z')).toBe('Jul 16, 2026');
+      expect(shortDate('2026-07-15')).toBe('Jul 15, 2026');
+    } finally {
+      process.env.TZ = tz;
+      if (tz === undefined) delete process.env.TZ;
+    }
+  });
+});

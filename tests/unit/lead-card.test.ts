@@ -1,0 +1,35 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type UnisonDB } from '@/utils/db';
+import { leadCard } from '@/utils/leads';
+
+let db: UnisonDB;
+let n = 0;
+beforeEach(async () => {
+  db = openDb(`lead-card-${++n}`);
+  await db.open();
+  await db.leads.put({ email: 'ann@acme.io', name: 'Ann Lee', updatedAt: '2026-11-01T00:00:00Z' });
+  await db.campaigns.bulkPut([
+    { id: 'cmp-a', name: 'Spring webinar', channel: 'Webinar' },
+    { id: 'cmp-b', name: 'Autumn nurture', channel: 'Email Marketing' },
+  ]);
+  await db.content.put({ id: 'ast-x', title: 'ROI calculator', type: 'tool', product: 'Forecasting', campaignId: 'cmp-a' });
+});
+afterEach(() => db.close());
+
+describe('the card of a lead', () => {
+  it('names the product of the newest touch that has one, when the latest touch names none', async () => {
+    await db.touches.bulkPut([
+      { id: 't1', email: 'ann@acme.io', campaignId: 'cmp-a', contentId: 'ast-x', at: '2026-03-01T10:00:00Z', kind: 'first' },
+      { id: 't2', email: 'ann@acme.io', campaignId: 'cmp-b', at: '2026-09-01T10:00:00Z', kind: 'latest' },
+    ]);
+    expect((await leadCard(db, 'ann@acme.io'))?.product).toBe('Forecasting');
+    // The latest touch's own product comes first.
+    await db.touches.put({ id: 't2', email: 'ann@acme.io', campaignId: 'cmp-b', at: '2026-09-01T10:00:00Z', kind: 'latest', product: 'Planning' });
+    expect((await leadCard(db, 'ann@acme.io'))?.product).toBe('Planning');
+  });
+
+  it('names no product when no touch, content or campaign has one', async () => {
+    await db.touches.put({ id: 't1', email: 'ann@acme.io', campaignId: 'cmp-b', at: '2026-09-01T10:00:00Z' });
+    expect((await leadCard(db, 'ann@acme.io'))?.product).toBeNull();
+  });
+});
