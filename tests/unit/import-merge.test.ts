@@ -132,6 +132,17 @@ describe('merging into the store', () => {
     expect((await db.leads.get('ann@acme.io'))?.firstCampaign).toBe('Q3 ROI webinar');
   });
 
+  it('a file that renames a campaign renames it as the first campaign of leads it does not list', async () => {
+    await importFromText(db, text('canonical.csv'), { fileName: 'canonical.csv', source: 'file', now: T1 });
+    expect((await db.leads.get('ann@acme.io'))?.firstCampaign).toBe('Q3 ROI webinar');
+    const raj = await db.leads.get('raj.patel@globex.com');
+    // Only Ken is in the file; Ann's first campaign is the renamed one, Raj's is another.
+    await importFromText(db, 'email,campaign_id,campaign,touched_at\nken.ito@stark.jp,q3-roi-webinar,Q3 ROI webinar (recorded),2026-10-01\n', { fileName: 'rename.csv', source: 'file', now: T2 });
+    expect((await db.campaigns.get('q3-roi-webinar'))?.name).toBe('Q3 ROI webinar (recorded)');
+    expect(await db.leads.get('ann@acme.io')).toMatchObject({ firstCampaign: 'Q3 ROI webinar (recorded)', updatedAt: T2.toISOString() });
+    expect(await db.leads.get('raj.patel@globex.com')).toEqual(raj);
+  });
+
   it('a campaign seen by name in one file and with more detail in another is one record', async () => {
     await importFromText(db, text('hubspot.csv'), { fileName: 'hubspot.csv', source: 'file', now: T1 });
     await importFromText(db, text('canonical.json'), { fileName: 'canonical.json', source: 'file', now: T2 });

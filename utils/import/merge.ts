@@ -90,6 +90,8 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
   // Campaigns and content: merged field by field.
   const campaignsById = new Map<string, Campaign>();
   const campaignWrites: Campaign[] = [];
+  /** Stored campaigns the file gives a new name: leads outside the file may carry the old one. */
+  const renamed = new Set<string>();
   for (const part of chunks([...data.campaigns.keys()])) {
     const stored = await db.campaigns.bulkGet(part);
     part.forEach((id, i) => {
@@ -98,6 +100,7 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
       const merged = old ? defined({ ...old, ...next, utm: mergeUtm(old, next) }) : next;
       campaignsById.set(id, merged);
       if (!old || !sameRecord(old, merged)) campaignWrites.push(merged);
+      if (old && old.name !== merged.name) renamed.add(id);
     });
     if (tick(part.length)) await yieldToEventLoop();
   }
@@ -150,9 +153,7 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
   const missing = new Set<string>();
   const firstOf = new Map<string, Touch | null>();
   for (const email of emails) {
-    const { ordered, first } = orderTouches([...(touchesByLead.get(email)?.values() ?? [])]);
-    // The first touch's campaign; when that touch names none, the earliest campaign of the lead.
-    const withCampaign = first?.campaignId ? first : (ordered.find((t) => t.campaignId) ?? null);
+    const withCampaign = firstCampaignTouch([...(touchesByLead.get(email)?.values() ?? [])]);
     firstOf.set(email, withCampaign);
     if (withCampaign?.campaignId && !campaignsById.has(withCampaign.campaignId)) missing.add(withCampaign.campaignId);
     if (tick(1)) await yieldToEventLoop();
@@ -173,7 +174,42 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
     else if (!sameRecord({ ...old, updatedAt: '' }, { ...merged, updatedAt: '' })) leadWrites.push({ ...merged, updatedAt: now });
     if (tick(1)) await yieldToEventLoop();
   }
+  if (renamed.size) leadWrites.push(...(await renamedFirstCampaigns(db, renamed, campaignsById, data, now)));
   return { version, campaigns: campaignWrites, content: contentWrites, leads: leadWrites, touches: touchWrites };
+}
+
+/** The touch whose campaign is a lead's first: the first touch's, or when it names none, the earliest campaign's. */
+function firstCampaignTouch(touches: Touch[]): Touch | null {
+  const { ordered, first } = orderTouches(touches);
+  return first?.campaignId ? first : (ordered.find((t) => t.campaignId) ?? null);
+}
+
+/**
+ * The leads outside the file whose first campaign the file renamed, with the new name (a file
+ * that renames a campaign need not list every lead it brought in).
+ */
+async function renamedFirstCampaigns(db: UnisonDB, renamed: Set<string>, campaignsById: Map<string, Campaign>, data: NormalisedData, now: string): Promise<Lead[]> {
+  const emails = new Set<string>();
+  await db.touches.where('campaignId').anyOf([...renamed]).each((t) => {
+    if (!data.leads.has(t.email)) emails.add(t.email);
+  });
+  const out: Lead[] = [];
+  for (const part of chunks([...emails])) {
+    const [leads, touches] = await Promise.all([db.leads.bulkGet(part), db.touches.where('email').anyOf(part).toArray()]);
+    const byLead = new Map<string, Touch[]>();
+    for (const t of touches) {
+      const list = byLead.get(t.email);
+      if (list) list.push(t);
+      else byLead.set(t.email, [t]);
+    }
+    for (const lead of leads) {
+      const id = lead && firstCampaignTouch(byLead.get(lead.email) ?? [])?.campaignId;
+      const name = id && renamed.has(id) ? campaignsById.get(id)?.name : undefined;
+      if (lead && name && lead.firstCampaign !== name) out.push({ ...lead, firstCampaign: name, updatedAt: now });
+    }
+    await yieldToEventLoop();
+  }
+  return out;
 }
 
 /**
