@@ -9,6 +9,7 @@ import { openDb, type UnisonDB } from '@/utils/db';
 import { Digest, buildDigest } from '@/utils/digest';
 import { lookupLeads } from '@/utils/leads';
 import { generic } from '@/utils/sites/generic';
+import { gmail } from '@/utils/sites/gmail';
 import { hubspot } from '@/utils/sites/hubspot';
 import { salesforce } from '@/utils/sites/salesforce';
 import type { Mention, SiteAdapter } from '@/utils/sites/types';
@@ -357,6 +358,32 @@ describe('overlay engine', () => {
     await e.idle();
     expect(e.spottedLeads()).toEqual([]);
     expect(document.querySelector('c-referrals')!.shadowRoot!.querySelectorAll('unison-badge')).toHaveLength(0);
+  });
+
+  it('keeps the badge of a mention whose address is written beside its anchor when the page restyles it', async () => {
+    // A HubSpot contact card (badge after the name link, address in the card) and an older Gmail
+    // compose chip (badge after the name, address in the chip's hidden input).
+    document.body.innerHTML = `<section data-test-id="association-card-contacts">
+        <div data-selenium-test="contact-chicklet"><div><a data-selenium-test="contact-chicklet-title-link" href="/contacts/1/record/0-1/2">Raj Patel</a></div>
+        <div><span>raj.patel@globex.com</span></div></div></section>
+      <div class="aoD"><div class="vR"><span class="vN"><div class="vT">Ann Lee</div></span><input type="hidden" name="to" value="Ann Lee &lt;ann@acme.io&gt;"></div></div>`;
+    for (const [adapter, email, restyled] of [
+      [hubspot, 'raj.patel@globex.com', 'section'],
+      [gmail, 'ann@acme.io', '.aoD'],
+    ] as const) {
+      const { engine: e } = makeEngine({ adapter });
+      await e.start();
+      await e.idle();
+      const badge = document.querySelector(`unison-badge[data-unison-email="${email}"]`);
+      expect(badge, email).not.toBeNull();
+      document.querySelector(restyled)!.setAttribute('class', 'hover');
+      await new Promise((r) => setTimeout(r, 10));
+      await e.idle();
+      // The same element: an open card by it stays open.
+      expect(document.querySelector(`unison-badge[data-unison-email="${email}"]`), email).toBe(badge);
+      e.stop();
+      document.querySelectorAll('unison-badge').forEach((b) => b.remove());
+    }
   });
 
   it('caps the work on a page with a huge number of addresses and says so', async () => {

@@ -654,14 +654,14 @@ function carries(node: Node, email: string): boolean {
  * Still a visible mention: connected, not hidden, (for text or inputs) still holding an address,
  * and with `email`, still holding that one (a page may reuse the element for another contact).
  */
-export function stillVisible(anchor: Node, doc: Document, vis: Visibility, email?: string): boolean {
+export function stillVisible(anchor: Node, doc: Document, vis: Visibility, email?: string, carrier: Node = anchor): boolean {
   if (!isConnectedTo(anchor, doc)) return false;
   if (anchor.nodeType === ELEMENT && (anchor as Element).localName === 'input') {
     // Its value, not its `value` attribute, which keeps the address the page first wrote.
     const value = normaliseEmail((anchor as HTMLInputElement).value);
     return value !== null && (!email || value === email) && vis.visibleInput(anchor as Element);
   }
-  if (email && !carries(anchor, email)) return false;
+  if (email && !carries(carrier, email)) return false;
   if (anchor.nodeType === TEXT) return findEmails((anchor as Text).data).length > 0 && vis.visible(anchor);
   return vis.visible(anchor);
 }
@@ -690,6 +690,11 @@ export interface AdapterSpec {
   ownEmails?: (doc: Document) => string[];
   /** See `SiteAdapter.badgeAfter` (default: the anchor). */
   badgeAfter?: (anchor: Node) => Node;
+  /**
+   * Where the address of a mention is written, when not in its anchor (a contact card whose
+   * badge goes after the name link): a recheck looks there for it. Default: the anchor.
+   */
+  carrier?: (anchor: Node) => Node;
 }
 
 export function defineAdapter(spec: AdapterSpec): SiteAdapter {
@@ -717,7 +722,7 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
       return spec.ownEmails ? spec.ownEmails(doc) : [];
     },
     isStillVisible(anchor: Node, doc: Document, memo?: Map<Element, boolean>, email?: string): boolean {
-      return stillVisible(anchor, doc, new Visibility(hidden, memo), email);
+      return stillVisible(anchor, doc, new Visibility(hidden, memo), email, spec.carrier?.(anchor));
     },
     badgeAfter: spec.badgeAfter ?? ((anchor) => anchor),
   };

@@ -134,6 +134,8 @@ export const gmail = defineAdapter({
   watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'email', 'data-hovercard-id'],
   hidden,
   badgeAfter,
+  // An older compose chip's address is in its hidden input, beside the name it is badged after.
+  carrier: (anchor) => (anchor as Element).closest?.(S.oldChip) ?? anchor,
   find(ctx) {
     findChips(ctx);
     if (!ctx.c.full) findPeople(ctx);

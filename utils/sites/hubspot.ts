@@ -108,6 +108,8 @@ export const hubspot = defineAdapter({
   id: 'hubspot',
   watchedAttributes: ['class', 'style', 'hidden', 'aria-hidden', 'aria-selected'],
   hidden,
+  // A contact card's address is in the card, its badge after the name link.
+  carrier: (anchor) => ((anchor as Element).matches?.(S.chickletLink) && chickletCard(anchor as Element)?.card) || anchor,
   find(ctx) {
     findProperties(ctx);
     if (!ctx.c.full) findChicklets(ctx);
