@@ -105,12 +105,31 @@ export function makeBadge(doc: Document, lead: LeadSummary, opts: { pending?: bo
     button,
     remove() {
       host.remove();
-      // Its card goes with it (the contact left the page): nothing would bring focus back.
-      if (openCard.peek()?.opener === button) openCard.value = null;
       // The lead's entry goes with its last badge (a second removal finds nothing to delete).
       if (set.delete(button) && !set.size) buttons.delete(lead.email);
+      if (openCard.peek()?.opener === button) handOver(lead.email, button);
     },
   };
+}
+
+/**
+ * How long the card of a badge the page took away waits for the lead to be badged again. Pages
+ * often draw a contact anew (a re-render, a restyled row), and the engine badges the new mention
+ * within a frame or an idle callback.
+ */
+export const HANDOVER_MS = 600;
+
+/**
+ * The card of a badge that left the page: it stays open, by the lead's new badge, when the lead is
+ * badged again meanwhile (focus then returns there); otherwise the contact left and the card goes.
+ */
+function handOver(email: string, gone: HTMLButtonElement): void {
+  setTimeout(() => {
+    const open = openCard.peek();
+    if (open?.opener !== gone) return;
+    const next = [...(buttons.get(email) ?? [])].find((b) => b.isConnected);
+    openCard.value = next ? { ...open, opener: next } : null;
+  }, HANDOVER_MS);
 }
 
 /** The badge an event happened in (its button and lead address), from the event's composed path. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { installBadgeEvents, makeBadge, paintLead } from '@/components/overlay/Badge';
+import { HANDOVER_MS, installBadgeEvents, makeBadge, paintLead } from '@/components/overlay/Badge';
 import { openCard, setLead } from '@/components/overlay/store';
 import type { LeadSummary } from '@/utils/protocol';
 
@@ -126,13 +126,37 @@ describe('the badge', () => {
   });
 
   it('closes the card it opened when it leaves the page (the contact went), and no other card', () => {
-    const { badge } = rowWithBadge(ann);
-    const other = rowWithBadge({ ...ann, email: 'raj.patel@globex.com', name: 'Raj Patel' });
-    openCard.value = { email: ann.email, opener: badge.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
-    other.badge.remove();
-    expect(openCard.value?.email).toBe(ann.email);
-    badge.remove();
-    expect(openCard.value).toBeNull();
+    vi.useFakeTimers();
+    try {
+      const { badge } = rowWithBadge(ann);
+      const other = rowWithBadge({ ...ann, email: 'raj.patel@globex.com', name: 'Raj Patel' });
+      openCard.value = { email: ann.email, opener: badge.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
+      other.badge.remove();
+      vi.advanceTimersByTime(HANDOVER_MS);
+      expect(openCard.value?.email).toBe(ann.email);
+      badge.remove();
+      vi.advanceTimersByTime(HANDOVER_MS);
+      expect(openCard.value).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps its card open, by the new badge, when the page draws the contact again at once', () => {
+    vi.useFakeTimers();
+    try {
+      const { badge } = rowWithBadge(ann);
+      const open = { email: ann.email, opener: badge.button, rect: { top: 1, left: 2, bottom: 3, right: 4 } };
+      openCard.value = open;
+      // A re-render: the old badge goes, the engine badges the contact drawn anew.
+      badge.remove();
+      const again = rowWithBadge(ann);
+      vi.advanceTimersByTime(HANDOVER_MS);
+      expect(openCard.value).toEqual({ ...open, opener: again.badge.button });
+      expect(again.badge.button.getAttribute('aria-expanded')).toBe('true');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('names a lead without a name by address, and can start pending and dark', () => {
