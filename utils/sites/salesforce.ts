@@ -65,8 +65,13 @@ export const salesforce = defineAdapter({
     const c = { ...ctx, nameFor };
     findMailto(c, S.mailto);
     if (ctx.c.full) return;
-    // Addresses shown as text (no link) in email fields.
-    const plain = ctx.c.query(ctx.roots, S.email).filter((el) => !el.querySelector(S.mailto));
+    // Addresses shown as text (no link) in email fields: in the field, or in its open shadow root
+    // (native shadow mode).
+    const plain: Element[] = [];
+    for (const el of ctx.c.query(ctx.roots, S.email)) {
+      const holder = el.shadowRoot?.mode === 'open' ? el.shadowRoot : el;
+      if (!holder.querySelector(S.mailto)) plain.push(holder as Element);
+    }
     if (plain.length) findText(c, plain);
   },
 });

@@ -69,6 +69,27 @@ describe('Salesforce Lightning record page', () => {
   });
 });
 
+describe('Salesforce email fields in native shadow mode', () => {
+  it('reads a field whose own open shadow root shows the address as text, and one with a link there once', () => {
+    page = loadFixture('salesforce-lead.html', { shadow: false });
+    const { doc } = page;
+    const view = doc.querySelector('.windowViewMode-normal.active')!;
+    const field = (html: string) => {
+      const item = doc.createElement('records-record-layout-item');
+      const lfe = doc.createElement('lightning-formatted-email');
+      lfe.attachShadow({ mode: 'open' }).innerHTML = html;
+      item.append(lfe);
+      view.append(item);
+    };
+    field('<span>maria.gonzalez@initech.io</span>');
+    field('<a href="mailto:nina.berg@wayne.no">nina.berg@wayne.no</a>');
+    const { mentions } = salesforce.scan(doc, doc);
+    expect(of(mentions, 'maria.gonzalez@initech.io')).toHaveLength(1);
+    expect(of(mentions, 'maria.gonzalez@initech.io')[0].anchor.nodeType).toBe(3);
+    expect(of(mentions, 'nina.berg@wayne.no')).toHaveLength(1);
+  });
+});
+
 describe('Salesforce list views and related lists', () => {
   it('names list rows from their name cell', () => {
     page = loadFixture('salesforce-list.html');
