@@ -386,6 +386,23 @@ describe('overlay engine', () => {
     }
   });
 
+  it('badges a HubSpot contact card whose address is drawn after its name', async () => {
+    document.body.innerHTML = `<section data-test-id="association-card-contacts"><div data-selenium-test="contact-chicklet">
+      <div><a data-selenium-test="contact-chicklet-title-link" href="/contacts/1/record/0-1/2">Raj Patel</a></div><div class="addr"></div></div></section>`;
+    const { engine: e } = makeEngine({ adapter: hubspot });
+    await e.start();
+    await e.idle();
+    expect(badges()).toEqual([]);
+    const span = document.createElement('span');
+    span.textContent = 'raj.patel@globex.com';
+    document.querySelector('.addr')!.append(span);
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect(badges()).toEqual(['raj.patel@globex.com']);
+    // After the name link, as a full scan puts it.
+    expect(document.querySelector('[data-selenium-test="contact-chicklet-title-link"] + unison-badge')).not.toBeNull();
+  });
+
   it('caps the work on a page with a huge number of addresses and says so', async () => {
     const rows = Array.from({ length: 300 }, (_, i) => `<li><a href="mailto:person${i}@unknown.org">p</a></li>`).join('');
     document.body.innerHTML = `<ul>${rows}<li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;

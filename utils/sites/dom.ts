@@ -640,7 +640,13 @@ export function emailOfElement(el: Element, attrs: string[]): string | null {
     const e = a === 'href' ? (mailtoAddresses(v)[0] ?? null) : (normaliseEmail(v) ?? parseAddress(v)?.email ?? firstEmail(v));
     if (e) return e;
   }
-  return firstEmail(el.textContent);
+  // Text node by text node: `<b>Ann</b>ann@acme.io` is no address "annann@acme.io".
+  const walker = el.ownerDocument.createTreeWalker(el, SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = firstEmail((n as Text).data);
+    if (e) return e;
+  }
+  return null;
 }
 
 /** Whether a mention's node still carries `email`: in its text, or an attribute of it or inside it. */

@@ -48,14 +48,36 @@ function chickletCard(link: Element): { card: Element; email: string } | null {
   let box = link.parentElement;
   for (let i = 0; box && i < 5; i++, box = box.parentElement) {
     if (box.querySelectorAll(S.chickletLink).length > 1) return null;
-    const found = findEmails(box.textContent ?? '');
-    if (found.length) return { card: box, email: found[0].email };
+    // Text node by text node: the card's elements follow one another with no space between
+    // them, so its whole text would run the name into the address.
+    if (!box.textContent?.includes('@')) continue;
+    const walker = box.ownerDocument.createTreeWalker(box, 4);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const found = findEmails((n as Text).data);
+      if (found.length) return { card: box, email: found[0].email };
+    }
   }
   return null;
 }
 
-function findChicklets(ctx: FindContext): void {
-  for (const link of ctx.c.places(ctx.roots, S.chickletLink)) {
+/**
+ * The title link of the contact card `root` is in, when `root` is a part of a card drawn later
+ * (HubSpot fills the address in after the name): an ancestor, a few levels up, holding one link.
+ */
+function chickletAround(root: ParentNode): Element | null {
+  const el = (root as Node).nodeType === 1 ? (root as Element) : null;
+  if (!el || !el.textContent?.includes('@') || el.querySelector(S.chickletLink)) return null;
+  let box = el.parentElement;
+  for (let i = 0; box && i < 5; i++, box = box.parentElement) {
+    const links = box.querySelectorAll(S.chickletLink);
+    if (links.length) return links.length === 1 ? links[0] : null;
+  }
+  return null;
+}
+
+function findChicklets(ctx: FindContext & { root: ParentNode }): void {
+  const around = chickletAround(ctx.root);
+  for (const link of around ? [around] : ctx.c.places(ctx.roots, S.chickletLink)) {
     const hit = chickletCard(link);
     if (!hit) continue;
     if (!ctx.c.candidates(hit.email) || !ctx.vis.visible(link)) continue;

@@ -135,4 +135,10 @@ describe('addresses at a selector (emailsAt)', () => {
     // Two spans with the same (empty) attribute are still two writings: their texts differ.
     expect(emailsAt(doc as unknown as Document, 'span[name="me"]', ['email'])).toEqual(['sam@seller.example', 'ann@acme.io', 'raj.patel@globex.com', 'li.wei@umbrella.co']);
   });
+
+  it('reads the text node by node: a name and an address in elements side by side are not run together', () => {
+    const doc = new Window().document;
+    doc.body.innerHTML = '<div class="acct"><b>Sam Ortiz</b><span>sam@seller.example</span></div>';
+    expect(emailsAt(doc as unknown as Document, '.acct', [])).toEqual(['sam@seller.example']);
+  });
 });
