@@ -240,6 +240,9 @@ const NEAR_LEVELS = 2;
 /** Blocks that are places of their own: the same address in two of them side by side is two mentions. */
 const SEPARATE = new Set(['p', 'li', 'tr', 'dd', 'section', 'article', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'form', 'fieldset']);
 
+/** Roles of such blocks (rows and items drawn with `div`s). */
+const SEPARATE_ROLES = new Set(['row', 'listitem', 'article', 'option', 'treeitem']);
+
 const NOT_BLANK = /\S/;
 
 /** Where an element lies: -1 more than a screen above the viewport, 1 more than a screen below, 0 near it (or without a box). */
@@ -290,6 +293,17 @@ function meaningful(n: Node): boolean {
 }
 
 /** The next meaningful sibling of `n` in one direction. */
+/** The one child that counts (see `meaningful`), or null when there are none or several. */
+function onlyChild(n: Node): Node | null {
+  let only: Node | null = null;
+  for (let c = n.firstChild; c; c = c.nextSibling) {
+    if (!meaningful(c)) continue;
+    if (only) return null;
+    only = c;
+  }
+  return only;
+}
+
 function sibling(n: Node, next: boolean): Node | null {
   let cur = next ? n.nextSibling : n.previousSibling;
   while (cur && !meaningful(cur)) cur = next ? cur.nextSibling : cur.previousSibling;
@@ -461,14 +475,25 @@ export class Collector {
       s = p;
     }
     // Paragraphs, list items and rows are separate places, whatever they hold.
-    if (s.nodeType === ELEMENT && SEPARATE.has((s as Element).localName)) return false;
+    if (s.nodeType === ELEMENT && (SEPARATE.has((s as Element).localName) || SEPARATE_ROLES.has((s as Element).getAttribute('role')!))) return false;
+    const text = unit.nodeType === TEXT;
     for (let dir = 0; dir < 2; dir++) {
       let sib = sibling(s, dir === 1);
       for (let i = 0; sib && i < 2; i++, sib = sibling(sib, dir === 1)) {
+        // The address written out twice, line after line: two mentions (a name beside its
+        // address is one, and so is a link and the address beside it).
+        if (text && Collector.#writtenIn(claimed, sib, email)) continue;
         if (Collector.#has(claimed, sib, email) || Collector.#has(near, sib, email)) return true;
       }
     }
     return false;
+  }
+
+  /** Whether `node` is, or wraps alone (a few levels deep), a text node taken for `email`. */
+  static #writtenIn(claimed: Claims, node: Node, email: string): boolean {
+    let cur: Node | null = node;
+    for (let i = 0; cur && cur.nodeType === ELEMENT && i <= NEAR_LEVELS; i++) cur = onlyChild(cur);
+    return cur !== null && cur.nodeType === TEXT && Collector.#has(claimed, cur, email);
   }
 
   /**

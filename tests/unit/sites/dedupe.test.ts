@@ -34,6 +34,10 @@ describe('one mention per place', () => {
     expect(counts(scan('<p>Owner: ann@acme.io</p><p>Billing: ann@acme.io</p>').mentions)).toEqual({ 'ann@acme.io': 2 });
     expect(counts(scan('<table><tr><td>Ann</td><td>ann@acme.io</td></tr><tr><td>Ann (billing)</td><td>ann@acme.io</td></tr></table>').mentions)).toEqual({ 'ann@acme.io': 2 });
     expect(counts(scan('<ul><li><a href="mailto:ann@acme.io">Ann</a></li><li><a href="mailto:ann@acme.io">Ann again</a></li></ul>').mentions)).toEqual({ 'ann@acme.io': 2 });
+    // Lines drawn with divs: the address written out on two of them is two mentions.
+    expect(counts(scan('<div dir="ltr">Contract owner: ann@acme.io</div><div dir="ltr">Invoices also go to ann@acme.io</div>').mentions)).toEqual({ 'ann@acme.io': 2 });
+    // Rows and items drawn with divs and a role are places of their own.
+    expect(counts(scan('<div role="list"><div role="listitem"><a href="mailto:ann@acme.io">ann@acme.io</a></div><div role="listitem"><a href="mailto:ann@acme.io">ann@acme.io</a></div></div>').mentions)).toEqual({ 'ann@acme.io': 2 });
     // Different addresses side by side are all kept.
     expect(counts(scan('<p><a href="mailto:ann@acme.io">Ann</a>, <a href="mailto:raj.patel@globex.com">Raj</a></p>').mentions)).toEqual({ 'ann@acme.io': 1, 'raj.patel@globex.com': 1 });
   });
