@@ -63,6 +63,11 @@ function watch(): void {
   });
 }
 
+/** Gives every badge on the page the dark look, or the light one (the page changed its theme). */
+export function paintDark(dark: boolean): void {
+  for (const set of buttons.values()) for (const b of set) ((b.getRootNode() as ShadowRoot).host as Element | undefined)?.toggleAttribute('data-dark', dark);
+}
+
 /** Repaints the badges of one lead (its name, first campaign or answers changed). */
 export function paintLead(lead: LeadSummary): void {
   for (const b of buttons.get(lead.email) ?? []) paint(b, lead);

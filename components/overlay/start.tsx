@@ -11,7 +11,7 @@ import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { Answers, LeadCard, LeadSummary, SpottedReport } from '@/utils/protocol';
 import { ADAPTERS } from '@/utils/sites';
 import type { SiteAdapter } from '@/utils/sites/types';
-import { BADGE_EVENTS, installBadgeEvents, makeBadge } from './Badge';
+import { BADGE_EVENTS, installBadgeEvents, makeBadge, paintDark } from './Badge';
 import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
 import { detectDarkPage, placeCard } from './format';
@@ -87,6 +87,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   // One set of listeners for every badge on the page.
   ctx.onInvalidated(installBadgeEvents(window, openFor));
+  ctx.onInvalidated(watchTheme());
 
   // One viewport watcher for the page, whichever engine runs.
   const whenNear = nearViewport(ctx);
@@ -153,8 +154,8 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     pageOwn = [];
-    // A new view may come in another theme: read again for the next badge.
-    darkChecked = false;
+    // A new view may come in another theme.
+    recheckDark();
     void engine.rescan();
   });
 
@@ -235,6 +236,37 @@ function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => vo
 }
 
 let darkChecked = false;
+/** The look every badge on the page has now (`paintDark`). */
+let painted = false;
+
+/**
+ * Reads the page's theme again before its next frame, and repaints the badges when it changed
+ * (the rep switched Gmail to a dark theme, or back, or moved to a view in another theme).
+ */
+let darkQueued = false;
+function recheckDark(): void {
+  darkChecked = false;
+  if (darkQueued) return;
+  darkQueued = true;
+  requestAnimationFrame(() => {
+    darkQueued = false;
+    const dark = pageDark();
+    if (dark !== painted) paintDark((painted = dark));
+  });
+}
+
+/**
+ * Follows the page's theme: a theme switch shows on the root or the body (a class, a style) or
+ * in the head (a style sheet added or changed). Returns a function that stops.
+ */
+function watchTheme(): () => void {
+  const mo = new MutationObserver(recheckDark);
+  const attrs = { attributes: true, attributeFilter: ['class', 'style'] };
+  mo.observe(document.documentElement, attrs);
+  if (document.body) mo.observe(document.body, attrs);
+  if (document.head) mo.observe(document.head, { childList: true, subtree: true, characterData: true });
+  return () => mo.disconnect();
+}
 
 /**
  * Whether the page is dark (Gmail's dark themes), read once, when the first badge is made (the

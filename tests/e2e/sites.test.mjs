@@ -176,6 +176,18 @@ describe('badges on host pages', () => {
         assert.equal(new Set(looks.map(([, bg]) => bg)).size, 1);
         assert.equal(looks[0][1], expected ? 'rgb(164, 140, 255)' : 'rgb(91, 63, 217)');
         if (!expected) {
+          // The rep switches to a dark theme where they are: the badges on the page turn dark.
+          await page.evaluate(() => document.body.style.setProperty('background', '#1f1f1f', 'important'));
+          await eventually(async () => {
+            const dark = await page.$$eval('unison-badge', (els) => els.map((el) => el.hasAttribute('data-dark')));
+            assert.ok(dark.length > 0 && dark.every(Boolean), JSON.stringify(dark));
+          });
+          // And back to the light one.
+          await page.evaluate(() => document.body.style.removeProperty('background'));
+          await eventually(async () => {
+            const dark = await page.$$eval('unison-badge', (els) => els.map((el) => el.hasAttribute('data-dark')));
+            assert.ok(dark.length > 0 && !dark.some(Boolean), JSON.stringify(dark));
+          });
           // The rep switches to a dark theme and moves on to another view: its badges are dark.
           await page.evaluate(() => {
             document.body.style.setProperty('background', '#1f1f1f', 'important');
