@@ -23,13 +23,45 @@ export function polyfillToEsm(source: string): string {
   return `const module = { exports: {} };\nconst exports = module.exports;\n${body}\nexport default module.exports;\n`;
 }
 
+/**
+ * The APIs a content script can use (the rest of `browser` is not there for it): in a content
+ * script's build the polyfill keeps only their metadata (how to wrap each method), about 1.5 KB
+ * gzipped of the script every host page loads.
+ */
+export const CONTENT_SCRIPT_APIS = ['extension', 'i18n', 'runtime', 'storage'];
+
+/**
+ * The polyfill's source with the metadata of the APIs not in `keep` left out. The metadata is one
+ * JSON object literal (`const apiMetadata = {…};`), written in at the polyfill's build.
+ */
+export function keepApis(source: string, keep: readonly string[]): string {
+  const at = source.indexOf('const apiMetadata = {');
+  if (at < 0) throw new Error('webextension-polyfill: its API metadata was not found');
+  const open = source.indexOf('{', at);
+  let depth = 0;
+  let end = open;
+  for (; end < source.length; end++) {
+    if (source[end] === '{') depth++;
+    else if (source[end] === '}' && --depth === 0) break;
+  }
+  const meta = JSON.parse(source.slice(open, end + 1)) as Record<string, unknown>;
+  const kept = Object.fromEntries(Object.entries(meta).filter(([api]) => keep.includes(api)));
+  return source.slice(0, open) + JSON.stringify(kept) + source.slice(end + 1);
+}
+
 export function polyfillAsEsm(): Plugin {
+  let contentScript = false;
   return {
     name: 'unison:polyfill-as-esm',
     enforce: 'pre',
+    configResolved(config) {
+      // WXT builds each content script on its own, as an IIFE library.
+      const formats = config.build.lib ? (config.build.lib.formats ?? []) : [];
+      contentScript = formats.includes('iife');
+    },
     transform(code, id) {
       if (!POLYFILL_FILE.test(id.split('?')[0])) return null;
-      return { code: polyfillToEsm(code), map: null };
+      return { code: polyfillToEsm(contentScript ? keepApis(code, CONTENT_SCRIPT_APIS) : code), map: null };
     },
   };
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { polyfillAsEsm, polyfillToEsm } from '../../build/polyfill-esm';
+import { CONTENT_SCRIPT_APIS, keepApis, polyfillAsEsm, polyfillToEsm } from '../../build/polyfill-esm';
 
 const require = createRequire(import.meta.url);
 const file = require.resolve('webextension-polyfill');
@@ -19,11 +19,11 @@ const g = globalThis as Record<string, unknown>;
 const dirs: string[] = [];
 let n = 0;
 
-async function load(): Promise<unknown> {
+async function load(code = polyfillToEsm(source)): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'polyfill-esm-'));
   dirs.push(dir);
   const path = join(dir, `polyfill-${++n}.mjs`);
-  writeFileSync(path, polyfillToEsm(source));
+  writeFileSync(path, code);
   return (await import(/* @vite-ignore */ pathToFileURL(path).href)).default;
 }
 
@@ -77,5 +77,44 @@ describe('polyfill as an ES module', () => {
     };
     const browser = (await load()) as { runtime: { sendMessage(m: unknown): Promise<unknown> } };
     await expect(browser.runtime.sendMessage({ type: 'hello' })).resolves.toEqual({ echo: { type: 'hello' } });
+  });
+});
+
+describe("the polyfill in a content script's build", () => {
+  type Plugin = { configResolved: (c: unknown) => void; transform: (code: string, id: string) => { code: string } | null };
+  const built = (lib: unknown) => {
+    const plugin = polyfillAsEsm() as unknown as Plugin;
+    plugin.configResolved({ build: { lib } });
+    return plugin.transform(source, file)!.code;
+  };
+
+  it('keeps the metadata of the APIs a content script has, there only', () => {
+    const content = built({ entry: 'x', formats: ['iife'] });
+    const pages = built(false);
+    expect(pages).toBe(polyfillToEsm(source));
+    expect(content).toContain('"sendMessage"');
+    for (const gone of ['"alarms"', '"bookmarks"', '"tabs"', '"windows"', '"webRequest"']) {
+      expect(pages).toContain(gone);
+      expect(content).not.toContain(gone);
+    }
+    expect(content.length).toBeLessThan(pages.length * 0.7);
+    expect(Object.keys(JSON.parse(/const apiMetadata = (\{.*?\});?\n/.exec(keepApis(source, CONTENT_SCRIPT_APIS))![1]))).toEqual(['extension', 'i18n', 'runtime', 'storage']);
+  });
+
+  it('still wraps `chrome` where there is no `browser`: messages and storage', async () => {
+    g.chrome = {
+      runtime: {
+        id: 'unison-ext',
+        lastError: undefined,
+        sendMessage: (message: unknown, callback: (reply: unknown) => void) => callback({ echo: message }),
+      },
+      storage: { local: { get: (keys: unknown, callback: (items: unknown) => void) => callback({ keys }) } },
+    };
+    const browser = (await load(built({ entry: 'x', formats: ['iife'] }))) as {
+      runtime: { sendMessage(m: unknown): Promise<unknown> };
+      storage: { local: { get(k: unknown): Promise<unknown> } };
+    };
+    await expect(browser.runtime.sendMessage({ type: 'hello' })).resolves.toEqual({ echo: { type: 'hello' } });
+    await expect(browser.storage.local.get('you')).resolves.toEqual({ keys: 'you' });
   });
 });
