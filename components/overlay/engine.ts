@@ -417,9 +417,12 @@ export class OverlayEngine {
       } else if (rec.type === 'attributes') {
         const target = rec.target as Element;
         if (this.#deps.isOwnNode(target)) continue;
-        // A tab's `aria-selected` shows or hides the panel it controls (HubSpot): that is looked at too.
-        const panel = rec.attributeName === 'aria-selected' && (target.getRootNode() as Document).getElementById(target.getAttribute('aria-controls')!);
-        for (const el of [target, panel]) {
+        // A tab's `aria-selected` shows or hides the panels it controls (HubSpot): they are looked at too.
+        const panels =
+          rec.attributeName === 'aria-selected'
+            ? (target.getAttribute('aria-controls') ?? '').split(/\s+/).map((id) => id && (target.getRootNode() as Document).getElementById(id))
+            : [];
+        for (const el of [target, ...panels]) {
           if (!el) continue;
           attributeTargets.add(el);
           roots.add(el);

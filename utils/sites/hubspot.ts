@@ -33,7 +33,7 @@ const hidden = {
   test(el: Element): boolean {
     if (el.getAttribute('role') !== S.tabPanel || !el.id) return false;
     for (const tab of el.ownerDocument.querySelectorAll(S.tabFor)) {
-      if (tab.getAttribute('aria-controls') === el.id) return tab.getAttribute('aria-selected') === 'false';
+      if (tab.getAttribute('aria-controls')?.split(/\s+/).includes(el.id)) return tab.getAttribute('aria-selected') === 'false';
     }
     return false;
   },
