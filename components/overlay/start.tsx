@@ -239,11 +239,12 @@ let darkChecked = false;
 /** The look every badge on the page has now (`paintDark`). */
 let painted = false;
 
+let darkQueued = false;
+
 /**
  * Reads the page's theme again before its next frame, and repaints the badges when it changed
  * (the rep switched Gmail to a dark theme, or back, or moved to a view in another theme).
  */
-let darkQueued = false;
 function recheckDark(): void {
   darkChecked = false;
   if (darkQueued) return;
