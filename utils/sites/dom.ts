@@ -292,7 +292,6 @@ function meaningful(n: Node): boolean {
   return n.nodeType === TEXT && NOT_BLANK.test((n as Text).data);
 }
 
-/** The next meaningful sibling of `n` in one direction. */
 /** The one child that counts (see `meaningful`), or null when there are none or several. */
 function onlyChild(n: Node): Node | null {
   let only: Node | null = null;
@@ -304,6 +303,7 @@ function onlyChild(n: Node): Node | null {
   return only;
 }
 
+/** The next meaningful sibling of `n` in one direction. */
 function sibling(n: Node, next: boolean): Node | null {
   let cur = next ? n.nextSibling : n.previousSibling;
   while (cur && !meaningful(cur)) cur = next ? cur.nextSibling : cur.previousSibling;
