@@ -87,7 +87,10 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   // One set of listeners for every badge on the page.
   ctx.onInvalidated(installBadgeEvents(window, openFor));
-  ctx.onInvalidated(watchTheme());
+  ctx.onInvalidated(() => {
+    stopTheme?.();
+    stopTheme = null;
+  });
 
   // One viewport watcher for the page, whichever engine runs.
   const whenNear = nearViewport(ctx);
@@ -256,6 +259,8 @@ function recheckDark(): void {
   });
 }
 
+let stopTheme: (() => void) | null = null;
+
 /**
  * Follows the page's theme: a theme switch shows on the root or the body (a class, a style) or
  * in the head (a style sheet added or changed). Returns a function that stops.
@@ -296,6 +301,8 @@ export function createBadge(after: Node, lead: LeadSummary, pending = false): Ba
   // have renamed a lead whose badges had all gone): the page's other views of it follow. A
   // pending badge has only the page's name for it, and keeps whatever is known already.
   if (!pending && getLeadSignal(lead.email)?.peek() !== lead) setLead(lead);
+  // The page's theme matters once it has badges.
+  stopTheme ??= watchTheme();
   const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageDark() });
   if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);
   return {
