@@ -250,9 +250,10 @@ export async function leadCard(db: UnisonDB, email: string): Promise<LeadCard | 
     }
   }
   // The product of the latest touch that names one (its own, its content's, its campaign's),
-  // else of the newest other touch that does.
+  // else of the newest other dated touch that does, else of an undated one.
+  const dated = (t: TouchView) => !!t.at && !Number.isNaN(Date.parse(t.at));
   let product: string | null = null;
-  for (const t of [latest, ...[...ordered].reverse()]) {
+  for (const t of [latest, ...ordered.filter(dated).reverse(), ...ordered.filter((t) => !dated(t))]) {
     if (!t) continue;
     product = t.product ?? t.content?.product ?? t.campaign?.product ?? null;
     if (product) break;

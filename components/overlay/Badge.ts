@@ -112,7 +112,7 @@ export function makeBadge(doc: Document, lead: LeadSummary, opts: { pending?: bo
       host.remove();
       // The lead's entry goes with its last badge (a second removal finds nothing to delete).
       if (set.delete(button) && !set.size) buttons.delete(lead.email);
-      if (openCard.peek()?.opener === button) handOver(lead.email, button);
+      if (openCard.peek()?.opener === button) handOver(lead.email, button, set);
     },
   };
 }
@@ -126,13 +126,15 @@ export const HANDOVER_MS = 600;
 
 /**
  * The card of a badge that left the page: it stays open, by the lead's new badge, when the lead is
- * badged again meanwhile (focus then returns there); otherwise the contact left and the card goes.
+ * badged anew meanwhile (focus then returns there); otherwise the contact left and the card goes,
+ * whatever other mentions of the lead the page shows. `others`: the lead's badges left on the page.
  */
-function handOver(email: string, gone: HTMLButtonElement): void {
+function handOver(email: string, gone: HTMLButtonElement, others: ReadonlySet<HTMLButtonElement>): void {
+  const before = new Set(others);
   setTimeout(() => {
     const open = openCard.peek();
     if (open?.opener !== gone) return;
-    const next = [...(buttons.get(email) ?? [])].find((b) => b.isConnected);
+    const next = [...(buttons.get(email) ?? [])].reverse().find((b) => b.isConnected && !before.has(b));
     openCard.value = next ? { ...open, opener: next } : null;
   }, HANDOVER_MS);
 }

@@ -50,6 +50,11 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   const applyAnswers = (email: string, answers: Answers) => {
     const next = engine.updateLead(email, { answers });
     if (next) setLead(next);
+    else {
+      // A lead whose lookup has not answered yet (a pending badge): its badges and card follow.
+      const cur = getLeadSignal(email)?.peek();
+      if (cur) setLead({ ...cur, answers });
+    }
   };
 
   const actions: FeedbackActions = {
@@ -141,6 +146,8 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
         // answers nothing): Unison leaves the page.
         if (!again?.enabled) {
           off = true;
+          stopTheme?.();
+          stopTheme = null;
           return engine.stop();
         }
         digest = Digest.fromWire(again.digest);
@@ -301,9 +308,11 @@ export function createBadge(after: Node, lead: LeadSummary, pending = false): Ba
   // have renamed a lead whose badges had all gone): the page's other views of it follow. A
   // pending badge has only the page's name for it, and keeps whatever is known already.
   if (!pending && getLeadSignal(lead.email)?.peek() !== lead) setLead(lead);
-  // The page's theme matters once it has badges.
+  // The page's theme matters once it has badges; every badge has the same look.
   stopTheme ??= watchTheme();
-  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageDark() });
+  const dark = pageDark();
+  if (dark !== painted) paintDark((painted = dark));
+  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark });
   if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);
   return {
     host: badge.host,

@@ -142,6 +142,26 @@ describe('the badge', () => {
     }
   });
 
+  it('hands the card to the badge made anew, not to another mention of the lead; with none made, it closes', () => {
+    vi.useFakeTimers();
+    try {
+      const elsewhere = rowWithBadge(ann);
+      const { badge } = rowWithBadge(ann);
+      openCard.value = { email: ann.email, opener: badge.button, rect: { top: 0, left: 0, bottom: 0, right: 0 } };
+      badge.remove();
+      const again = rowWithBadge(ann);
+      vi.advanceTimersByTime(HANDOVER_MS);
+      expect(openCard.value?.opener).toBe(again.badge.button);
+      // That row leaves the page for good: the card goes, though Ann is still shown elsewhere.
+      again.badge.remove();
+      vi.advanceTimersByTime(HANDOVER_MS);
+      expect(openCard.value).toBeNull();
+      expect(elsewhere.badge.host.isConnected).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps its card open, by the new badge, when the page draws the contact again at once', () => {
     vi.useFakeTimers();
     try {
@@ -169,6 +189,37 @@ describe('the badge', () => {
 });
 
 describe('badges made by the content script', () => {
+  it('follow a theme switch, those made on a dark page back to light too', async () => {
+    // A fresh content script on a page that is dark from the start.
+    vi.resetModules();
+    document.body.style.background = 'rgb(31, 31, 31)';
+    const { createBadge } = await import('@/components/overlay/start');
+    const row = document.createElement('p');
+    const a = document.createElement('span');
+    const b = document.createElement('span');
+    row.append(a, b);
+    document.body.append(row);
+    const dark = () => [...document.querySelectorAll('unison-badge')].map((h) => h.hasAttribute('data-dark'));
+    try {
+      const first = createBadge(a, ann);
+      cleanups.push(() => first.remove());
+      expect(dark()).toEqual([true]);
+      // The rep switches to a light theme: the badge follows, and a new one comes light.
+      document.body.style.background = '';
+      await new Promise((r) => setTimeout(r, 50));
+      expect(dark()).toEqual([false]);
+      const second = createBadge(b, ann);
+      cleanups.push(() => second.remove());
+      expect(dark()).toEqual([false, false]);
+      // And dark again.
+      document.body.style.background = 'rgb(31, 31, 31)';
+      await new Promise((r) => setTimeout(r, 50));
+      expect(dark()).toEqual([true, true]);
+    } finally {
+      document.body.style.background = '';
+    }
+  });
+
   it('take the newest answer for a lead, and repaint its other badges; a pending one keeps what is known', async () => {
     const { createBadge } = await import('@/components/overlay/start');
     const { getLeadSignal } = await import('@/components/overlay/store');

@@ -403,6 +403,21 @@ describe('overlay engine', () => {
     expect(document.querySelector('[data-selenium-test="contact-chicklet-title-link"] + unison-badge')).not.toBeNull();
   });
 
+  it('reads a Salesforce email field again when its value changes inside its own shadow root', async () => {
+    document.body.innerHTML = `<records-record-layout-item><lightning-formatted-email></lightning-formatted-email></records-record-layout-item>`;
+    const field = document.querySelector('lightning-formatted-email')!.attachShadow({ mode: 'open' });
+    field.innerHTML = '<span>ann@acme.io</span>';
+    const { engine: e } = makeEngine({ adapter: salesforce });
+    await e.start();
+    await e.idle();
+    expect(field.querySelectorAll('unison-badge')).toHaveLength(1);
+    // Saved in place: the text node now holds another lead's address.
+    (field.querySelector('span')!.firstChild as Text).data = 'raj.patel@globex.com';
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+    expect([...field.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email'))).toEqual(['raj.patel@globex.com']);
+  });
+
   it('caps the work on a page with a huge number of addresses and says so', async () => {
     const rows = Array.from({ length: 300 }, (_, i) => `<li><a href="mailto:person${i}@unknown.org">p</a></li>`).join('');
     document.body.innerHTML = `<ul>${rows}<li><a href="mailto:ann@acme.io">Ann</a></li></ul>`;

@@ -28,6 +28,20 @@ describe('the card of a lead', () => {
     expect((await leadCard(db, 'ann@acme.io'))?.product).toBe('Planning');
   });
 
+  it('looks at dated touches, newest first, before undated ones', async () => {
+    await db.campaigns.put({ id: 'cmp-c', name: 'Old list', channel: 'Import', product: 'Legacy' });
+    await db.content.put({ id: 'ast-y', title: 'Planning guide', type: 'ebook', product: 'Planning' });
+    await db.touches.bulkPut([
+      { id: 't0', email: 'ann@acme.io', campaignId: 'cmp-c' },
+      { id: 't1', email: 'ann@acme.io', campaignId: 'cmp-a', contentId: 'ast-x', at: '2026-03-01T10:00:00Z' },
+      { id: 't2', email: 'ann@acme.io', campaignId: 'cmp-a', contentId: 'ast-y', at: '2026-06-01T10:00:00Z' },
+      { id: 't3', email: 'ann@acme.io', campaignId: 'cmp-b', at: '2026-09-01T10:00:00Z' },
+    ]);
+    expect((await leadCard(db, 'ann@acme.io'))?.product).toBe('Planning');
+    await db.touches.bulkDelete(['t1', 't2']);
+    expect((await leadCard(db, 'ann@acme.io'))?.product).toBe('Legacy');
+  });
+
   it('names no product when no touch, content or campaign has one', async () => {
     await db.touches.put({ id: 't1', email: 'ann@acme.io', campaignId: 'cmp-b', at: '2026-09-01T10:00:00Z' });
     expect((await leadCard(db, 'ann@acme.io'))?.product).toBeNull();

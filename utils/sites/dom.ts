@@ -292,6 +292,11 @@ function meaningful(n: Node): boolean {
   return n.nodeType === TEXT && NOT_BLANK.test((n as Text).data);
 }
 
+/** Whether a text holds words besides `email` ("Owner: ann@acme.io", not "ann@acme.io" alone). */
+function inRunningText(text: Node, email: string): boolean {
+  return /[\p{L}\p{N}]/u.test((text as Text).data.toLowerCase().replace(email, ''));
+}
+
 /** The one child that counts (see `meaningful`), or null when there are none or several. */
 function onlyChild(n: Node): Node | null {
   let only: Node | null = null;
@@ -476,12 +481,13 @@ export class Collector {
     }
     // Paragraphs, list items and rows are separate places, whatever they hold.
     if (s.nodeType === ELEMENT && (SEPARATE.has((s as Element).localName) || SEPARATE_ROLES.has((s as Element).getAttribute('role')!))) return false;
-    const text = unit.nodeType === TEXT;
+    const text = unit.nodeType === TEXT && inRunningText(unit, email);
     for (let dir = 0; dir < 2; dir++) {
       let sib = sibling(s, dir === 1);
       for (let i = 0; sib && i < 2; i++, sib = sibling(sib, dir === 1)) {
-        // The address written out twice, line after line: two mentions (a name beside its
-        // address is one, and so is a link and the address beside it).
+        // The address written in two lines of text, one after the other: two mentions (a name
+        // beside its address is one, a link and the address beside it too, and so is an address
+        // shown alone twice, as a heading and as the address).
         if (text && Collector.#writtenIn(claimed, sib, email)) continue;
         if (Collector.#has(claimed, sib, email) || Collector.#has(near, sib, email)) return true;
       }
@@ -489,11 +495,11 @@ export class Collector {
     return false;
   }
 
-  /** Whether `node` is, or wraps alone (a few levels deep), a text node taken for `email`. */
+  /** Whether `node` is, or wraps alone (a few levels deep), a text taken for `email` in running text. */
   static #writtenIn(claimed: Claims, node: Node, email: string): boolean {
     let cur: Node | null = node;
     for (let i = 0; cur && cur.nodeType === ELEMENT && i <= NEAR_LEVELS; i++) cur = onlyChild(cur);
-    return cur !== null && cur.nodeType === TEXT && Collector.#has(claimed, cur, email);
+    return cur !== null && cur.nodeType === TEXT && Collector.#has(claimed, cur, email) && inRunningText(cur, email);
   }
 
   /**

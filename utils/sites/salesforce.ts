@@ -68,7 +68,10 @@ export const salesforce = defineAdapter({
     // Addresses shown as text (no link) in email fields: in the field, or in its open shadow root
     // (native shadow mode).
     const plain: Element[] = [];
-    for (const el of ctx.c.query(ctx.roots, S.email)) {
+    // A change inside a field's own shadow root (a value saved in place): that field.
+    const host = ((ctx.root as Node).getRootNode() as ShadowRoot).host;
+    const fields = host?.matches(S.email) ? [host] : ctx.c.query(ctx.roots, S.email);
+    for (const el of fields) {
       const holder = el.shadowRoot?.mode === 'open' ? el.shadowRoot : el;
       if (!holder.querySelector(S.mailto)) plain.push(holder as Element);
     }

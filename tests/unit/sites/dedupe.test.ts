@@ -36,6 +36,8 @@ describe('one mention per place', () => {
     expect(counts(scan('<ul><li><a href="mailto:ann@acme.io">Ann</a></li><li><a href="mailto:ann@acme.io">Ann again</a></li></ul>').mentions)).toEqual({ 'ann@acme.io': 2 });
     // Lines drawn with divs: the address written out on two of them is two mentions.
     expect(counts(scan('<div dir="ltr">Contract owner: ann@acme.io</div><div dir="ltr">Invoices also go to ann@acme.io</div>').mentions)).toEqual({ 'ann@acme.io': 2 });
+    // An address shown alone twice, side by side (a contact without a name): one mention.
+    expect(counts(scan('<div class="title">ann@acme.io</div><div class="email">ann@acme.io</div>').mentions)).toEqual({ 'ann@acme.io': 1 });
     // Rows and items drawn with divs and a role are places of their own.
     expect(counts(scan('<div role="list"><div role="listitem"><a href="mailto:ann@acme.io">ann@acme.io</a></div><div role="listitem"><a href="mailto:ann@acme.io">ann@acme.io</a></div></div>').mentions)).toEqual({ 'ann@acme.io': 2 });
     // Different addresses side by side are all kept.
