@@ -252,18 +252,22 @@ let painted = false;
 let darkQueued = false;
 
 /**
- * Reads the page's theme again before its next frame, and repaints the badges when it changed
- * (the rep switched Gmail to a dark theme, or back, or moved to a view in another theme).
+ * Reads the page's theme again in idle time, and repaints the badges when it changed (the rep
+ * switched Gmail to a dark theme, or back, or moved to a view in another theme). Idle time comes
+ * after the page's next frame, so the read asks the browser for no style work of its own (before
+ * it, on a list view rebuilt by a navigation, it would work out the style of the whole view).
  */
 function recheckDark(): void {
   darkChecked = false;
   if (darkQueued) return;
   darkQueued = true;
-  requestAnimationFrame(() => {
+  const check = () => {
     darkQueued = false;
     const dark = pageDark();
     if (dark !== painted) paintDark((painted = dark));
-  });
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(check, { timeout: 500 });
+  else setTimeout(check, 50);
 }
 
 let stopTheme: (() => void) | null = null;

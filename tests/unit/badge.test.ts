@@ -206,14 +206,14 @@ describe('badges made by the content script', () => {
       expect(dark()).toEqual([true]);
       // The rep switches to a light theme: the badge follows, and a new one comes light.
       document.body.style.background = '';
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 600));
       expect(dark()).toEqual([false]);
       const second = createBadge(b, ann);
       cleanups.push(() => second.remove());
       expect(dark()).toEqual([false, false]);
       // And dark again.
       document.body.style.background = 'rgb(31, 31, 31)';
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 600));
       expect(dark()).toEqual([true, true]);
     } finally {
       document.body.style.background = '';
