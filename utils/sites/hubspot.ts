@@ -66,7 +66,8 @@ function chickletCard(link: Element): { card: Element; email: string } | null {
  */
 function chickletAround(root: ParentNode): Element | null {
   const el = (root as Node).nodeType === 1 ? (root as Element) : null;
-  if (!el || !el.textContent?.includes('@') || el.querySelector(S.chickletLink)) return null;
+  // A few nodes at most (an address filled in), not a view drawn anew: its text is not read.
+  if (!el || el.getElementsByTagName('*').length > 8 || !el.textContent?.includes('@') || el.querySelector(S.chickletLink)) return null;
   let box = el.parentElement;
   for (let i = 0; box && i < 5; i++, box = box.parentElement) {
     const links = box.querySelectorAll(S.chickletLink);
