@@ -23,7 +23,9 @@ type Saved = { id: string; what: string; at: number };
 
 export function Feedback({ card, answers, actions }: { card: LeadCard; answers: Answers; actions: FeedbackActions }) {
   const email = card.lead.email;
-  const firstCampaign = card.firstTouch?.campaignId ?? null;
+  // The lead's first campaign: the first touch's, or when it names none (organic search), the
+  // earliest campaign of the lead, as its `firstCampaign` is worked out on import.
+  const firstCampaign = card.firstTouch?.campaignId ?? card.touches.find((t) => t.campaignId)?.campaignId ?? null;
   // Answers on the content go to the campaign that delivered it.
   const { content: asset, campaignId: assetCampaign } = assetOf(card);
   const [saved, setSaved] = useState<Saved | null>(null);

@@ -324,6 +324,14 @@ describe('where the card goes by its badge', () => {
 });
 
 describe('touches and dates in the card', () => {
+  it('files lead answers under the earliest campaign when the first touch names none', async () => {
+    const card = makeCard();
+    const organic = { id: 't0', email: 'ann@acme.io', channel: 'Organic Search', at: '2026-06-01', kind: 'first' as const, campaign: null, content: null };
+    mount({}, vi.fn(), { ...card, touches: [organic, ...card.touches], firstTouch: organic });
+    await click('Good lead');
+    expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
+  });
+
   it('names a touch with no campaign by its channel, in the first touch and in the timeline', () => {
     const card = makeCard();
     const organic = { id: 't0', email: 'ann@acme.io', channel: 'Organic Search', at: '2026-06-01', kind: 'first' as const, campaign: null, content: null };
