@@ -193,6 +193,19 @@ describe('popup', () => {
     expect(leadItem('ann@acme.io')!.textContent).not.toContain('Ann L.');
   });
 
+  it('shows names and campaigns holding markup as text', async () => {
+    const name = 'Eve <img src=x onerror="window.__hit=1">';
+    const campaign = '<b id="inj">Spring</b> <a href="javascript:alert(1)">launch</a>';
+    contentScript = async () => report({ leads: [{ email: 'eve@evil.example', name, firstCampaign: campaign, answers: {} }] });
+    await openPopup(await gmailTab());
+    await waitFor(() => !!leadItem('eve@evil.example'), 'the lead');
+    const item = leadItem('eve@evil.example')!;
+    expect(item.textContent).toContain(name);
+    expect(item.textContent).toContain(campaign);
+    expect(item.querySelector('img, b, a[href^="javascript"]')).toBeNull();
+    expect((window as { __hit?: number }).__hit).toBeUndefined();
+  });
+
   it('says when the page held more addresses than Unison looked at', async () => {
     contentScript = async () => report({ capped: true, scanned: 5000 });
     await openPopup(await gmailTab());

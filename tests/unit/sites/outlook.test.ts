@@ -45,7 +45,9 @@ describe('Outlook on the web', () => {
     const { doc } = page;
     const { mentions } = outlook.scan(doc, doc);
     expect(of(mentions, 'nina.berg@wayne.no')).toHaveLength(0);
-    expect(of(mentions, 'sam@seller.example')).toHaveLength(0);
+    // The folder pane's address is not read; the rep copied in the reading pane is (the overlay
+    // leaves out the rep's own address, see expected.json `own`).
+    expect(of(mentions, 'sam@seller.example').map((m) => (m.anchor as Element).closest('#ReadingPaneContainerId') !== null)).toEqual([true]);
     expect(outlook.ownEmails(doc)).toEqual(['sam@seller.example']);
     // Switching to the Other tab shows Nina.
     doc.getElementById('other')!.removeAttribute('hidden');

@@ -27,6 +27,7 @@ describe('adapterFor', () => {
     expect(id('https://acme.crm4.dynamics.com/main.aspx?etn=contact')).toBe('dynamics');
     expect(id('https://acme.crm.dynamics.com/main.aspx')).toBe('dynamics');
     expect(id('https://acme.pipedrive.com/person/1')).toBe('pipedrive');
+    expect(id('https://crm.zoho.com/crm/org1/tab/Contacts/2')).toBe('zoho');
     expect(id('https://crm.zoho.eu/crm/org1/tab/Contacts/2')).toBe('zoho');
     expect(id('https://crm.zoho.com.au/crm/')).toBe('zoho');
     expect(id('https://crm.zohocloud.ca/crm/')).toBe('zoho');
