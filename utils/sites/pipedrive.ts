@@ -13,8 +13,10 @@ export const PIPEDRIVE_SELECTORS = {
   mailto: 'a[href^="mailto:" i]',
   /** Detail fields whose test id names an email (`email-field`, `person-email`, …). */
   emailField: '[data-testid*="email" i]',
-  /** The person's name on a detail page. */
-  detailName: '[data-testid="header-title"], [data-testid="person-name"]',
+  /** The person's name on a person page (on a deal or lead page the title is the deal's). */
+  detailName: '[data-testid="header-title"]',
+  /** A person's name in a block of a deal or lead page (its sidebar). */
+  personName: '[data-testid="person-name"]',
   /** A list row and its name link. */
   row: '[data-testid="grid-row"], [role="row"]',
   rowName: 'a[href*="/person/"]',
@@ -24,7 +26,16 @@ const S = PIPEDRIVE_SELECTORS;
 function nameFor(el: Element): string | null {
   const row = el.closest(S.row);
   if (row) return textName(row.querySelector(S.rowName));
-  return textName(el.ownerDocument.querySelector(S.detailName)) ?? textName(el);
+  // The person's block around the address (a deal's or a lead's sidebar), a few levels up, as
+  // long as it holds no other address.
+  let box = el.parentElement;
+  for (let i = 0; box && i < 4; i++, box = box.parentElement) {
+    if (outermost([...box.querySelectorAll(S.emailField)]).length > 1 || box.querySelectorAll(S.mailto).length > 1) break;
+    const person = box.querySelector(S.personName);
+    if (person) return textName(person);
+  }
+  // On a person page the title is the person's name; on a deal or lead page it is the deal's.
+  return el.ownerDocument.location?.pathname.startsWith('/person/') ? textName(el.ownerDocument.querySelector(S.detailName)) : null;
 }
 
 export const pipedrive = defineAdapter({

@@ -55,6 +55,21 @@ describe('Pipedrive', () => {
   });
 });
 
+describe('Pipedrive deal page', () => {
+  it("names each person from their own block, not from the deal's title; not the hidden participants or the activity being typed", () => {
+    page = loadFixture('pipedrive-deal.html');
+    const { doc } = page;
+    const { mentions } = pipedrive.scan(doc, doc);
+    expect(mentions.map((m) => [m.email, m.name])).toEqual([
+      ['raj.patel@globex.com', 'Raj Patel'],
+      ['ann@acme.io', null],
+      ['sam@seller.example', null],
+    ]);
+    expect(of(mentions, 'li.wei@umbrella.co')).toHaveLength(0);
+    expect(of(mentions, 'ken.ito@stark.jp')).toHaveLength(0);
+  });
+});
+
 describe('Zoho CRM', () => {
   it('reads a#subvalue_EMAIL once (it is a mailto link too), named from the header', () => {
     page = loadFixture('zoho-contact.html');
