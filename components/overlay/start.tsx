@@ -92,10 +92,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
 
   // One set of listeners for every badge on the page.
   ctx.onInvalidated(installBadgeEvents(window, openFor));
-  ctx.onInvalidated(() => {
-    stopTheme?.();
-    stopTheme = null;
-  });
+  ctx.onInvalidated(unwatchTheme);
 
   // One viewport watcher for the page, whichever engine runs.
   const whenNear = nearViewport(ctx);
@@ -146,8 +143,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
         // answers nothing): Unison leaves the page.
         if (!again?.enabled) {
           off = true;
-          stopTheme?.();
-          stopTheme = null;
+          unwatchTheme();
           return engine.stop();
         }
         digest = Digest.fromWire(again.digest);
@@ -246,9 +242,6 @@ function nearViewport(ctx: ContentScriptContext): (el: Element, onNear: () => vo
 }
 
 let darkChecked = false;
-/** The look every badge on the page has now (`paintDark`). */
-let painted = false;
-
 let darkQueued = false;
 
 /**
@@ -263,14 +256,19 @@ function recheckDark(): void {
   darkQueued = true;
   const check = () => {
     darkQueued = false;
-    const dark = pageDark();
-    if (dark !== painted) paintDark((painted = dark));
+    pageDark();
   };
   if (typeof requestIdleCallback === 'function') requestIdleCallback(check, { timeout: 500 });
   else setTimeout(check, 50);
 }
 
 let stopTheme: (() => void) | null = null;
+
+/** Stops following the page's theme (the site switched off, the script gone); the next badge starts again. */
+function unwatchTheme(): void {
+  stopTheme?.();
+  stopTheme = null;
+}
 
 /**
  * Follows the page's theme: a theme switch shows on the root or the body (a class, a style) or
@@ -293,7 +291,9 @@ function watchTheme(): () => void {
 function pageDark(): boolean {
   if (!darkChecked) {
     darkChecked = true;
-    pageIsDark.value = detectDarkPage(document);
+    const dark = detectDarkPage(document);
+    // Every badge on the page has the page's look: when it changes, all of them follow.
+    if (dark !== pageIsDark.peek()) paintDark((pageIsDark.value = dark));
   }
   return pageIsDark.value;
 }
@@ -312,11 +312,9 @@ export function createBadge(after: Node, lead: LeadSummary, pending = false): Ba
   // have renamed a lead whose badges had all gone): the page's other views of it follow. A
   // pending badge has only the page's name for it, and keeps whatever is known already.
   if (!pending && getLeadSignal(lead.email)?.peek() !== lead) setLead(lead);
-  // The page's theme matters once it has badges; every badge has the same look.
+  // The page's theme matters once it has badges.
   stopTheme ??= watchTheme();
-  const dark = pageDark();
-  if (dark !== painted) paintDark((painted = dark));
-  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark });
+  const badge = makeBadge(document, leadSignal(lead).value, { pending, dark: pageDark() });
   if (after.isConnected) after.parentNode?.insertBefore(badge.host, after.nextSibling);
   return {
     host: badge.host,
