@@ -7,7 +7,7 @@
  */
 import { findEmails } from '../email';
 import { BUILTIN_SITES } from './hosts';
-import { defineAdapter, findText, textName, type FindContext } from './dom';
+import { defineAdapter, emailOfElement, findText, textName, type FindContext } from './dom';
 
 export const HUBSPOT_HOSTS = /* @__PURE__ */ BUILTIN_SITES.find((s) => s.id === 'hubspot')!;
 
@@ -48,14 +48,10 @@ function chickletCard(link: Element): { card: Element; email: string } | null {
   let box = link.parentElement;
   for (let i = 0; box && i < 5; i++, box = box.parentElement) {
     if (box.querySelectorAll(S.chickletLink).length > 1) return null;
-    // Text node by text node: the card's elements follow one another with no space between
+    // Read text node by text node: the card's elements follow one another with no space between
     // them, so its whole text would run the name into the address.
-    if (!box.textContent?.includes('@')) continue;
-    const walker = box.ownerDocument.createTreeWalker(box, 4);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const found = findEmails((n as Text).data);
-      if (found.length) return { card: box, email: found[0].email };
-    }
+    const email = emailOfElement(box, []);
+    if (email) return { card: box, email };
   }
   return null;
 }
