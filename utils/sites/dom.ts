@@ -531,8 +531,8 @@ export class Collector {
   }
 }
 
-export function limitOf(opts?: { limit?: number }): number {
-  const l = opts?.limit;
+/** A cap as given in the scan options (`limit`, `addressLimit`): none when absent or not a count. */
+export function limitOf(l?: number): number {
   return typeof l === 'number' && l >= 0 ? Math.floor(l) : Number.POSITIVE_INFINITY;
 }
 
@@ -744,7 +744,7 @@ export function defineAdapter(spec: AdapterSpec): SiteAdapter {
       const resume = opts?.resume as { state?: [Collector, ParentNode[]] } | undefined;
       // Only given places: no roots to query (`c.query` gives nothing but them, text walks nothing).
       const state = resume?.state ?? [
-        new Collector(limitOf(opts), opts?.wanted, opts?.far, opts?.only, opts?.claims, limitOf({ limit: opts?.addressLimit })),
+        new Collector(limitOf(opts?.limit), opts?.wanted, opts?.far, opts?.only, opts?.claims, limitOf(opts?.addressLimit)),
         opts?.only ? [] : rootsOf(root, spec.deep ?? false),
       ];
       if (resume) resume.state = state;
