@@ -10,6 +10,7 @@
 import type { LeadSummary } from '@/utils/protocol';
 import { partitionFar, type FarTest } from '@/utils/sites/dom';
 import type { Mention, ScanClaims, ScanResume, SiteAdapter } from '@/utils/sites/types';
+import { BADGE_TAG } from './Badge';
 
 /**
  * Most mentions Unison looks at in one pass (the first scan, a navigation, one mutation batch);
@@ -44,8 +45,6 @@ export const EAGER_BADGES = 50;
 export const SYNC_BATCH_NODES = 2000;
 /** About how long one slice of a scan runs before Unison yields to the page. */
 export const SCAN_SLICE_MS = 12;
-/** The badges' element (see Badge.ts). */
-const BADGE = 'unison-badge';
 
 export interface BadgeHandle {
   /** The `<unison-badge>` element inserted beside the mention. */
@@ -401,7 +400,7 @@ export class OverlayEngine {
             // in it too, but not its shadow root: such an empty copy is removed, and the copied
             // mention gets its own badge.
             const el = node as Element;
-            for (const b of el.localName === BADGE ? [el] : [...el.getElementsByTagName(BADGE)]) if (!b.shadowRoot) b.remove();
+            for (const b of el.localName === BADGE_TAG ? [el] : [...el.getElementsByTagName(BADGE_TAG)]) if (!b.shadowRoot) b.remove();
           }
           if (this.#deps.isOwnNode(node) || !node.isConnected) continue;
           if (node.nodeType === 1) roots.add(node);
