@@ -36,6 +36,25 @@ async function badgeCounts(page) {
 const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Waits until the badges on the page are exactly `expected` (and stay so for a moment). */
+/** The Gmail thread fixture with `extra` in its expanded message, after the message's first line. */
+function threadWith(extra) {
+  const html = read('gmail-thread.html').replace('<div dir="ltr">Thanks Sam!</div>', `<div dir="ltr">Thanks Sam!</div>${extra}`);
+  assert.notEqual(html, read('gmail-thread.html'));
+  return html;
+}
+
+/** Waits until `email` has a badge on the page. */
+async function badged(page, email) {
+  await eventually(async () => assert.ok((await badgeCounts(page))[email] > 0, `${email} badged`), { timeout: 30_000 });
+}
+
+/** How many addresses the popup's note on a capped page says Unison looked at. */
+async function addressesLookedAt(popup) {
+  const note = popup.getByRole('note').filter({ hasText: 'Unison looked at the first' });
+  await note.waitFor({ timeout: 30_000 });
+  return Number((await note.textContent()).match(/^Unison looked at the first (\d+) addresses on this page\.$/)?.[1]);
+}
+
 async function expectBadges(page, expected, label) {
   await eventually(
     async () => {
@@ -218,8 +237,7 @@ describe('badges on host pages', () => {
     // Every fifth line a lead (10,000 mentions of one: past the cap of 5,000), the rest unknown.
     const lines = Array.from({ length: 50_000 }, (_, i) => `<p>Contact ${i}: ${i % 5 === 0 ? 'ann@acme.io' : `person${i}@unknown-co.example`}</p>`);
     // In the body of an expanded message.
-    const html = read('gmail-thread.html').replace('<div dir="ltr">Thanks Sam!</div>', `<div dir="ltr">Thanks Sam!</div>${lines.join('')}`);
-    assert.notEqual(html, read('gmail-thread.html'));
+    const html = threadWith(lines.join(''));
     await routeHtml(session.context, 'https://mail.google.com/**', () => html);
     const page = await session.context.newPage();
     try {
@@ -232,15 +250,13 @@ describe('badges on host pages', () => {
       });
       await page.mouse.click(5, 5);
       assert.equal(await page.evaluate(() => window.__clicks), 1);
-      await eventually(async () => assert.ok((await badgeCounts(page))['ann@acme.io'] > 0, 'Ann badged'), { timeout: 30_000 });
+      await badged(page, 'ann@acme.io');
       const popup = await session.popupPage(page);
       try {
         await popup.getByRole('list', { name: 'Leads on this page' }).getByText('Ann Lee').first().waitFor({ timeout: 30_000 });
-        const note = popup.getByRole('note').filter({ hasText: 'Unison looked at the first' });
-        await note.waitFor({ timeout: 30_000 });
         // Capped: at 5,000 possible mentions, or 20,000 addresses read, whichever comes first,
         // and a few more in other passes; never the 50,000.
-        const n = Number((await note.textContent()).match(/^Unison looked at the first (\d+) addresses on this page\.$/)?.[1]);
+        const n = await addressesLookedAt(popup);
         assert.ok(n >= 5000 && n < 20_100, `${n} addresses read`);
       } finally {
         await popup.close();
@@ -254,8 +270,7 @@ describe('badges on host pages', () => {
   it('a message of 50,000 addresses none of which is a lead: capped too, and the popup says so', async () => {
     // Ann last, after 50,000 unknown addresses: past the cap of 20,000 addresses read in a pass.
     const lines = Array.from({ length: 50_000 }, (_, i) => `<p>Contact ${i}: person${i}@unknown-co.example</p>`);
-    const html = read('gmail-thread.html').replace('<div dir="ltr">Thanks Sam!</div>', `<div dir="ltr">Thanks Sam!</div>${lines.join('')}<p>ann@acme.io</p>`);
-    assert.notEqual(html, read('gmail-thread.html'));
+    const html = threadWith(`${lines.join('')}<p>ann@acme.io</p>`);
     let big = false;
     await routeHtml(session.context, 'https://mail.google.com/**', () => (big ? html : read('gmail-thread.html')));
     const page = await session.context.newPage();
@@ -264,17 +279,15 @@ describe('badges on host pages', () => {
       // digest: addresses surely not leads are then only read (without it, each one would be a
       // possible lead, and the cap of 5,000 possible mentions would come first).
       await page.goto(EXPECTED['gmail-thread.html'].url);
-      await eventually(async () => assert.ok((await badgeCounts(page))['raj.patel@globex.com'] > 0, 'Raj badged'), { timeout: 30_000 });
+      await badged(page, 'raj.patel@globex.com');
       big = true;
       await page.reload();
       // The thread's own leads are badged (their places come before the long body).
-      await eventually(async () => assert.ok((await badgeCounts(page))['raj.patel@globex.com'] > 0, 'Raj badged'), { timeout: 30_000 });
+      await badged(page, 'raj.patel@globex.com');
       const popup = await session.popupPage(page);
       try {
-        const note = popup.getByRole('note').filter({ hasText: 'Unison looked at the first' });
-        await note.waitFor({ timeout: 30_000 });
         // 20,000 in the pass that read the body, and the few that other passes read.
-        const n = Number((await note.textContent()).match(/^Unison looked at the first (\d+) addresses on this page\.$/)?.[1]);
+        const n = await addressesLookedAt(popup);
         assert.ok(n >= 20_000 && n < 20_100, `${n} addresses read`);
       } finally {
         await popup.close();
