@@ -188,17 +188,23 @@ describe('the badge', () => {
   });
 });
 
+/** Two spans side by side in a paragraph of the page: places for badges to go after. */
+function twoPlaces(): [HTMLSpanElement, HTMLSpanElement] {
+  const row = document.createElement('p');
+  const a = document.createElement('span');
+  const b = document.createElement('span');
+  row.append(a, b);
+  document.body.append(row);
+  return [a, b];
+}
+
 describe('badges made by the content script', () => {
   it('follow a theme switch, those made on a dark page back to light too', async () => {
     // A fresh content script on a page that is dark from the start.
     vi.resetModules();
     document.body.style.background = 'rgb(31, 31, 31)';
     const { createBadge } = await import('@/components/overlay/start');
-    const row = document.createElement('p');
-    const a = document.createElement('span');
-    const b = document.createElement('span');
-    row.append(a, b);
-    document.body.append(row);
+    const [a, b] = twoPlaces();
     const dark = () => [...document.querySelectorAll('unison-badge')].map((h) => h.hasAttribute('data-dark'));
     try {
       const first = createBadge(a, ann);
@@ -223,11 +229,7 @@ describe('badges made by the content script', () => {
   it('take the newest answer for a lead, and repaint its other badges; a pending one keeps what is known', async () => {
     const { createBadge } = await import('@/components/overlay/start');
     const { getLeadSignal } = await import('@/components/overlay/store');
-    const row = document.createElement('p');
-    const a = document.createElement('span');
-    const b = document.createElement('span');
-    row.append(a, b);
-    document.body.append(row);
+    const [a, b] = twoPlaces();
     const first = createBadge(a, ann);
     cleanups.push(() => first.remove());
     const title = (h: Element) => h.shadowRoot!.querySelector('button')!.title;

@@ -43,6 +43,15 @@ function apiRoot(reads: string[]) {
   return root;
 }
 
+/** `chrome.runtime` of a browser without `browser`: callbacks, no promises; `sendMessage` echoes. */
+function callbackRuntime() {
+  return {
+    id: 'unison-ext',
+    lastError: undefined,
+    sendMessage: (message: unknown, callback: (reply: unknown) => void) => callback({ echo: message }),
+  };
+}
+
 afterEach(() => {
   delete g.browser;
   delete g.chrome;
@@ -68,13 +77,7 @@ describe('polyfill as an ES module', () => {
   });
 
   it('wraps `chrome` where there is no `browser`: callbacks become promises', async () => {
-    g.chrome = {
-      runtime: {
-        id: 'unison-ext',
-        lastError: undefined,
-        sendMessage: (message: unknown, callback: (reply: unknown) => void) => callback({ echo: message }),
-      },
-    };
+    g.chrome = { runtime: callbackRuntime() };
     const browser = (await load()) as { runtime: { sendMessage(m: unknown): Promise<unknown> } };
     await expect(browser.runtime.sendMessage({ type: 'hello' })).resolves.toEqual({ echo: { type: 'hello' } });
   });
@@ -103,11 +106,7 @@ describe("the polyfill in a content script's build", () => {
 
   it('still wraps `chrome` where there is no `browser`: messages and storage', async () => {
     g.chrome = {
-      runtime: {
-        id: 'unison-ext',
-        lastError: undefined,
-        sendMessage: (message: unknown, callback: (reply: unknown) => void) => callback({ echo: message }),
-      },
+      runtime: callbackRuntime(),
       storage: { local: { get: (keys: unknown, callback: (items: unknown) => void) => callback({ keys }) } },
     };
     const browser = (await load(built({ entry: 'x', formats: ['iife'] }))) as {
