@@ -23,3 +23,12 @@ export function assetOf(card: Pick<LeadCard, 'touches' | 'latestTouch' | 'firstT
   const from = assetTouch(card);
   return { content: from?.content ?? null, campaignId: from?.campaignId ?? card.latestTouch?.campaignId ?? card.firstTouch?.campaignId ?? null };
 }
+
+/**
+ * The touch whose campaign is a lead's first campaign: the first touch, or when it names none
+ * (organic search, a direct visit), the earliest touch that names one. `ordered`: oldest first.
+ * Imports give leads their `firstCampaign` by it, and the card files lead answers by it.
+ */
+export function firstCampaignTouch<T extends { campaignId?: string | null }>(first: T | null, ordered: readonly T[]): T | null {
+  return first?.campaignId ? first : (ordered.find((t) => t.campaignId) ?? null);
+}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answers, FeedbackRequestInput, LeadCard } from '@/utils/protocol';
 import { FORMAT_LABELS, REASON_LABELS } from '@/utils/labels';
 import type { PoorFitReason, RequestFormat } from '@/utils/schema';
-import { assetOf } from '@/utils/asset';
+import { assetOf, firstCampaignTouch } from '@/utils/asset';
 import { humanise } from './format';
 
 /** The buttons marketing's questions are answered with; one click saves. */
@@ -23,9 +23,8 @@ type Saved = { id: string; what: string; at: number };
 
 export function Feedback({ card, answers, actions }: { card: LeadCard; answers: Answers; actions: FeedbackActions }) {
   const email = card.lead.email;
-  // The lead's first campaign: the first touch's, or when it names none (organic search), the
-  // earliest campaign of the lead, as its `firstCampaign` is worked out on import.
-  const firstCampaign = card.firstTouch?.campaignId ?? card.touches.find((t) => t.campaignId)?.campaignId ?? null;
+  // The lead's first campaign, as its `firstCampaign` is worked out on import.
+  const firstCampaign = firstCampaignTouch(card.firstTouch, card.touches)?.campaignId ?? null;
   // Answers on the content go to the campaign that delivered it.
   const { content: asset, campaignId: assetCampaign } = assetOf(card);
   const [saved, setSaved] = useState<Saved | null>(null);

@@ -5,6 +5,7 @@
  * not written, so importing the same file again changes nothing. Feedback is never touched.
  */
 import { getMeta, setMeta, type UnisonDB } from '../db';
+import { firstCampaignTouch } from '../asset';
 import { orderTouches } from '../leads';
 import type { Campaign, Content, ImportRecord, Lead, Touch } from '../schema';
 import { defined } from './collect';
@@ -153,7 +154,7 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
   const missing = new Set<string>();
   const firstOf = new Map<string, Touch | null>();
   for (const email of emails) {
-    const withCampaign = firstCampaignTouch([...(touchesByLead.get(email)?.values() ?? [])]);
+    const withCampaign = leadFirstCampaignTouch([...(touchesByLead.get(email)?.values() ?? [])]);
     firstOf.set(email, withCampaign);
     if (withCampaign?.campaignId && !campaignsById.has(withCampaign.campaignId)) missing.add(withCampaign.campaignId);
     if (tick(1)) await yieldToEventLoop();
@@ -178,10 +179,10 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
   return { version, campaigns: campaignWrites, content: contentWrites, leads: leadWrites, touches: touchWrites };
 }
 
-/** The touch whose campaign is a lead's first: the first touch's, or when it names none, the earliest campaign's. */
-function firstCampaignTouch(touches: Touch[]): Touch | null {
+/** The touch whose campaign is a lead's first (see `firstCampaignTouch`), among all its touches. */
+function leadFirstCampaignTouch(touches: Touch[]): Touch | null {
   const { ordered, first } = orderTouches(touches);
-  return first?.campaignId ? first : (ordered.find((t) => t.campaignId) ?? null);
+  return firstCampaignTouch(first, ordered);
 }
 
 /**
@@ -203,7 +204,7 @@ async function renamedFirstCampaigns(db: UnisonDB, renamed: Set<string>, campaig
       else byLead.set(t.email, [t]);
     }
     for (const lead of leads) {
-      const id = lead && firstCampaignTouch(byLead.get(lead.email) ?? [])?.campaignId;
+      const id = lead && leadFirstCampaignTouch(byLead.get(lead.email) ?? [])?.campaignId;
       const name = id && renamed.has(id) ? campaignsById.get(id)?.name : undefined;
       if (lead && name && lead.firstCampaign !== name) out.push({ ...lead, firstCampaign: name, updatedAt: now });
     }
