@@ -212,13 +212,18 @@ function time(t: Touch): number {
   return Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
 }
 
+/** Whether a touch has a readable date (undated touches sort last). */
+function dated(t: Touch): boolean {
+  return time(t) !== Number.POSITIVE_INFINITY;
+}
+
 /** Orders touches oldest first (undated last) and picks first and latest as the contract says. */
 export function orderTouches<T extends Touch>(touches: T[]): { ordered: T[]; first: T | null; latest: T | null } {
   const ordered = [...touches].sort((a, b) => time(a) - time(b) || a.id.localeCompare(b.id));
   const first = ordered.find((t) => t.kind === 'first') ?? ordered[0] ?? null;
   const latest =
     [...ordered].reverse().find((t) => t.kind === 'latest') ??
-    [...ordered].reverse().find((t) => t.at && !Number.isNaN(Date.parse(t.at))) ??
+    [...ordered].reverse().find(dated) ??
     ordered[ordered.length - 1] ??
     null;
   return { ordered, first, latest };
@@ -251,7 +256,6 @@ export async function leadCard(db: UnisonDB, email: string): Promise<LeadCard | 
   }
   // The product of the latest touch that names one (its own, its content's, its campaign's),
   // else of the newest other dated touch that does, else of an undated one.
-  const dated = (t: TouchView) => !!t.at && !Number.isNaN(Date.parse(t.at));
   let product: string | null = null;
   for (const t of [latest, ...ordered.filter(dated).reverse(), ...ordered.filter((t) => !dated(t))]) {
     if (!t) continue;
