@@ -25,7 +25,7 @@ export function polyfillToEsm(source: string): string {
 
 /**
  * The APIs a content script can use (the rest of `browser` is not there for it): in a content
- * script's build the polyfill keeps only their metadata (how to wrap each method), about 1.5 KB
+ * script's build the polyfill keeps only their metadata (how to wrap each method); the rest weighed 0.9 KB
  * gzipped of the script every host page loads.
  */
 export const CONTENT_SCRIPT_APIS = ['extension', 'i18n', 'runtime', 'storage'];
