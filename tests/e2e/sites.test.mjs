@@ -321,6 +321,35 @@ describe('badges on host pages', () => {
     });
   });
 
+  it('asks the background about a new row in one message, not one per address', async () => {
+    await onFixture('gmail-inbox.html', async (page, spec) => {
+      await expectBadges(page, spec.badges, 'inbox');
+      // Every lookup the background receives from now on (a listener of the worker's own).
+      const worker = await session.getServiceWorker();
+      await worker.evaluate(() => {
+        self.__lookups = [];
+        chrome.runtime.onMessage.addListener((m) => {
+          if (m?.type === 'lookup') self.__lookups.push(m.emails);
+        });
+      });
+      // A row of three senders, all leads not on the page yet, in one change of the page.
+      const senders = [['ken.ito@stark.jp', 'Ken Ito'], ['sofia.rossi@vandelay.it', 'Sofia Rossi'], ['nina.berg@wayne.no', 'Nina Berg']];
+      await page.evaluate((list) => {
+        // At the top of the inbox shown (the first row of the page is in a hidden label view).
+        const first = document.getElementById(':1a');
+        const row = first.cloneNode(false);
+        row.id = ':19';
+        const spans = list.map(([e, n]) => `<span class="bA4"><span class="zF" email="${e}" name="${n}">${n}</span></span>`).join(', ');
+        row.innerHTML = `<td class="yX xY" role="gridcell"><div class="yW">${spans}</div></td><td class="xY a4W"><span class="bog">Intro</span></td>`;
+        first.before(row);
+      }, senders);
+      await expectBadges(page, { ...spec.badges, ...Object.fromEntries(senders.map(([e]) => [e, 1])) }, 'a row of three');
+      const lookups = await worker.evaluate(() => self.__lookups);
+      assert.equal(lookups.length, 1, JSON.stringify(lookups));
+      assert.deepEqual([...lookups[0]].sort(), senders.map(([e]) => e).sort());
+    });
+  });
+
   it('follows a Salesforce Lightning view switch: only the active view is badged', async () => {
     await onFixture('salesforce-lead.html', async (page, spec) => {
       await expectBadges(page, spec.badges, 'lead view');
