@@ -49,7 +49,10 @@ const plan = quick
       syncRuns: 1,
     }
   : {
-      settle: { initial: { min: 2000, quiet: 1200 }, later: { min: 1200, quiet: 1000 } },
+      // Every variant's window is `min` long whenever its count settles within `min - quiet`
+      // (Unison's does in about 0.2 to 0.6 s): the same number of polls for each, so that the
+      // polls' own cost on the page's main thread cancels out in "adds".
+      settle: { initial: { min: 2000, quiet: 1200 }, later: { min: 2000, quiet: 1000 } },
       warmup: true,
       clicks: 25,
       lookup: { sizes: [1000, 10_000, 100_000], rounds: runs, perRound: 10, restarts: runs },
