@@ -36,16 +36,22 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
   // Clicks are saved one after another, none dropped ("Poor fit", then a reason at once); the
   // same click twice within a second (a double click) is saved once.
   const queue = useRef<Promise<unknown>>(Promise.resolve());
-  const last = useRef({ key: '', at: 0 });
+  const last = useRef<{ key: string; at: number; run?: Promise<boolean> }>({ key: '', at: 0 });
   const undone = useRef('');
   const root = useRef<HTMLDivElement>(null);
   const noteField = useRef<HTMLTextAreaElement>(null);
+  const undoButton = useRef<HTMLButtonElement>(null);
   // Back to the card when the focused control goes away, so Escape still closes it.
   const refocus = () => (root.current?.closest('[role="dialog"]') as HTMLElement | null)?.focus();
 
   useEffect(() => {
     if (!saved) return;
-    const t = setTimeout(() => setSaved((s) => (s && s.id === saved.id ? { ...s, at: 0 } : s)), UNDO_SHOWN_MS);
+    const t = setTimeout(() => {
+      // The Undo button goes: when it has focus, the card takes it (Escape still closes it).
+      const b = undoButton.current;
+      if (b && (b.getRootNode() as Document | ShadowRoot).activeElement === b) refocus();
+      setSaved((s) => (s && s.id === saved.id ? { ...s, at: 0 } : s));
+    }, UNDO_SHOWN_MS);
     return () => clearTimeout(t);
   }, [saved?.id]);
 
@@ -56,12 +62,13 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
   function record(input: FeedbackRequestInput, what: string): Promise<boolean> {
     const key = JSON.stringify(input);
     const now = Date.now();
-    if (key === last.current.key && now - last.current.at < 1000) return Promise.resolve(true);
-    last.current = { key, at: now };
+    // The same click again: its answer (a save that failed may be tried again at once).
+    if (key === last.current.key && now - last.current.at < 1000) return last.current.run!;
     const run = queue.current.then(async () => {
       setError('');
       const res = await actions.send(input).catch(() => null);
       if (!res) {
+        if (last.current.run === run) last.current.key = '';
         setError('Not saved: Unison could not reach its storage. Reload the page and try again.');
         return false;
       }
@@ -70,6 +77,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
       setNote('');
       return true;
     });
+    last.current = { key, at: now, run };
     queue.current = run;
     return run;
   }
@@ -198,6 +206,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
             Saved: {saved.what}.{' '}
             {saved.at > 0 && (
               <button
+                ref={undoButton}
                 type="button"
                 class="link"
                 onClick={() => {

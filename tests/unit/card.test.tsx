@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Card } from '@/components/overlay/Card';
-import type { FeedbackActions } from '@/components/overlay/Feedback';
+import { UNDO_SHOWN_MS, type FeedbackActions } from '@/components/overlay/Feedback';
 import { CARD_WIDTH, detectDarkPage, isDarkColour, placeCard, safeHref } from '@/components/overlay/format';
 import type { Answers, LeadCard } from '@/utils/protocol';
 import { flush } from '../support/preact';
@@ -223,6 +223,42 @@ describe('the lead card', () => {
     await click('Send request');
     expect(root.querySelector('[role="status"]')!.textContent).toContain('Not saved');
     expect((root.querySelector('form.request textarea') as HTMLTextAreaElement | null)?.value).toBe('For the CFO');
+  });
+
+  it('sends a retry made at once after a failed save, and keeps what was typed until it is saved', async () => {
+    actions.send.mockResolvedValueOnce(null);
+    mount();
+    await click('Request content');
+    await typeInto(root.querySelector('form.request textarea')!, 'For the CFO');
+    await click('Send request');
+    expect(root.querySelector('[role="status"]')!.textContent).toContain('Not saved');
+    // Within a second of the failed one: a retry, not a double click.
+    await click('Send request');
+    expect(actions.send).toHaveBeenCalledTimes(2);
+    expect(actions.send.mock.calls[1][0]).toEqual(actions.send.mock.calls[0][0]);
+    expect(actions.send.mock.calls[1][0].note).toBe('For the CFO');
+    expect(root.querySelector('form.request')).toBeNull();
+    expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Requested');
+  });
+
+  it('gives the card focus when the Undo button it was on goes away after its time', async () => {
+    // Time runs as usual (the saves' ticks), and the Undo button's 8 s are skipped.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+    try {
+      const onClose = mount();
+      const dialog = root.querySelector('[role="dialog"]') as HTMLElement;
+      await click('Good lead');
+      button('Undo').focus();
+      await act(async () => {
+        vi.advanceTimersByTime(UNDO_SHOWN_MS + 10);
+      });
+      expect(button('Undo')).toBeUndefined();
+      expect(document.activeElement).toBe(dialog);
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      expect(onClose).toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps focus in the card as buttons go (Undo, a note, a request sent), so Escape still closes it', async () => {
