@@ -134,9 +134,14 @@ function handOver(email: string, gone: HTMLButtonElement, others: ReadonlySet<HT
   setTimeout(() => {
     const open = openCard.peek();
     if (open?.opener !== gone) return;
-    const next = [...(buttons.get(email) ?? [])].reverse().find((b) => b.isConnected && !before.has(b));
+    const next = newestBadge(email, before);
     openCard.value = next ? { ...open, opener: next } : null;
   }, HANDOVER_MS);
+}
+
+/** The lead's newest badge on the page, leaving out those in `skip`. */
+export function newestBadge(email: string, skip?: ReadonlySet<HTMLButtonElement>): HTMLButtonElement | undefined {
+  return [...(buttons.get(email) ?? [])].reverse().find((b) => b.isConnected && !skip?.has(b));
 }
 
 /** The badge an event happened in (its button and lead address), from the event's composed path. */

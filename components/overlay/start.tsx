@@ -11,7 +11,7 @@ import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { Answers, LeadCard, LeadSummary, SpottedReport } from '@/utils/protocol';
 import { ADAPTERS } from '@/utils/sites';
 import type { SiteAdapter } from '@/utils/sites/types';
-import { BADGE_EVENTS, installBadgeEvents, makeBadge, paintDark } from './Badge';
+import { BADGE_EVENTS, installBadgeEvents, makeBadge, newestBadge, paintDark } from './Badge';
 import { Card } from './Card';
 import type { FeedbackActions } from './Feedback';
 import { detectDarkPage, placeCard } from './format';
@@ -393,7 +393,8 @@ function CardRoot({ client, actions, onAnswers }: { client: OverlayApi; actions:
   const { maxHeight, ...at } = placeCard(open.opener?.isConnected ? open.opener.getBoundingClientRect() : open.rect, innerWidth, innerHeight);
   const answers = leadState?.answers ?? data?.card?.answers ?? {};
   const close = () => {
-    const opener = open.opener;
+    // Its badge drawn anew and the card not handed over yet: focus goes to the new one.
+    const opener = open.opener?.isConnected ? open.opener : newestBadge(open.email);
     openCard.value = null;
     opener?.focus();
   };

@@ -555,17 +555,24 @@ describe('badges on host pages', () => {
 
       // The page draws Ann's row anew (a re-render, her badge gone with the old row): her card
       // stays open, by her new badge, and Escape gives focus to that one.
+      const redrawAnnsRow = () =>
+        page.evaluate(() => {
+          const row = document.querySelector('unison-badge[data-unison-email="ann@acme.io"]').closest('tr');
+          const fresh = row.cloneNode(true);
+          for (const b of fresh.querySelectorAll('unison-badge')) b.remove();
+          row.replaceWith(fresh);
+        });
       await openCard(page, 'ann@acme.io');
-      await page.evaluate(() => {
-        const row = document.querySelector('unison-badge[data-unison-email="ann@acme.io"]').closest('tr');
-        const fresh = row.cloneNode(true);
-        for (const b of fresh.querySelectorAll('unison-badge')) b.remove();
-        row.replaceWith(fresh);
-      });
+      await redrawAnnsRow();
       await page.waitForTimeout(1500);
       assert.equal(await page.getByRole('dialog').count(), 1, 'the card stays open');
       await page.getByRole('dialog').focus();
       await closesToBadge('after the row was drawn anew');
+      // Escape at once, before the card has moved to the new badge: focus goes there all the same.
+      await openCard(page, 'ann@acme.io');
+      await redrawAnnsRow();
+      await page.getByRole('dialog').focus();
+      await closesToBadge('with Escape right after the row was drawn anew');
 
       // In a short window the whole card shows (its buttons at the bottom too), and it stays by
       // its badge as the list scrolls.
