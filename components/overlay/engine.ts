@@ -269,7 +269,10 @@ export class OverlayEngine {
    * page), then resolves. Their badges are made as their contacts come near (`whenNear`).
    */
   settle(): Promise<void> {
-    return this.#run(() => this.#scanFar(true));
+    // The page's latest changes first (a row that just left, a view that just came): they
+    // would otherwise wait for idle time, and the popup list a lead no longer on the page.
+    if (this.#flushScheduled) this.#flush();
+    return Promise.resolve(this.#rescanning).then(() => this.#run(() => this.#scanFar(true)));
   }
 
   #scheduleNearCheck(): void {

@@ -895,6 +895,32 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     }
   });
 
+  it('lists only the leads still on the page when asked right after the page changed (before idle time)', async () => {
+    document.body.innerHTML = `<div id="list"><p id="ann"><a href="mailto:ann@acme.io">Ann</a></p><p><a href="mailto:raj.patel@globex.com">Raj</a></p></div>`;
+    const jobs: Array<() => void> = [];
+    const { engine: e } = makeEngine({ schedule: (fn) => jobs.push(fn) });
+    const started = e.start();
+    await vi.waitFor(() => expect(jobs.length).toBeGreaterThan(0));
+    for (let i = 0; i < 10 && jobs.length; i++) jobs.shift()!();
+    await started;
+    for (const job of jobs.splice(0)) job();
+    await e.idle();
+    expect(e.spottedLeads().map((l) => l.email).sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    // Ann's row leaves and a view (navigation) is on its way; idle time has not come yet.
+    document.getElementById('ann')!.remove();
+    await Promise.resolve();
+    expect(jobs.length).toBeGreaterThan(0);
+    await e.settle();
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['raj.patel@globex.com']);
+    document.getElementById('list')!.innerHTML = `<p><a href="mailto:ann@acme.io">Ann again</a></p>`;
+    const rescanned = e.rescan();
+    await Promise.resolve();
+    const settled = e.settle();
+    for (const job of jobs.splice(0)) job();
+    await Promise.all([rescanned, settled]);
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+  });
+
   it('takes the mutation path once after the first scan, on an empty batch: nothing asked, and what the page queued meanwhile is handled', async () => {
     document.body.innerHTML = `<div id="list"><p><a href="mailto:ann@acme.io">Ann</a></p></div>`;
     const jobs: Array<() => void> = [];
