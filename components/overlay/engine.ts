@@ -268,11 +268,12 @@ export class OverlayEngine {
    * Scans every place set aside as far from the viewport (the popup lists every lead on the
    * page), then resolves. Their badges are made as their contacts come near (`whenNear`).
    */
-  settle(): Promise<void> {
+  async settle(): Promise<void> {
     // The page's latest changes first (a row that just left, a view that just came): they
     // would otherwise wait for idle time, and the popup list a lead no longer on the page.
     if (this.#flushScheduled) this.#flush();
-    return Promise.resolve(this.#rescanning).then(() => this.#run(() => this.#scanFar(true)));
+    await this.#rescanning;
+    return this.#run(() => this.#scanFar(true));
   }
 
   #scheduleNearCheck(): void {
@@ -396,7 +397,11 @@ export class OverlayEngine {
     let removals = false;
     for (const rec of records) {
       if (rec.type === 'childList') {
-        if (rec.removedNodes.length > 0) removals = true;
+        if (rec.removedNodes.length > 0) {
+          removals = true;
+          // Taken out of a badge's mention (a link whose text the page replaced): it is rechecked.
+          for (let n: Node | null = rec.target; n; n = n.parentNode) if (this.#badges.has(n)) attributeTargets.add(n);
+        }
         for (const node of rec.addedNodes) {
           if (node.nodeType === 1) {
             // A page that copies a row (virtual lists, drag and drop) copies the badge element
@@ -450,10 +455,10 @@ export class OverlayEngine {
    * Their badges show in the frame that draws the rows: no second frame is drawn for them.
    */
   #handleNow(records: MutationRecord[]): void {
-    const { roots, prune } = this.#changed(records);
+    const { roots, prune, recheck } = this.#changed(records);
     // The visibility check makes the browser work out the styles of what the page just added,
     // which it would do for its next frame anyway; nothing hidden gets a badge, not for a moment.
-    const mentions = this.#scan(roots, prune, []);
+    const mentions = this.#scan(roots, prune, recheck);
     if (mentions.length === 0) return;
     // Many mentions after all (a whole view arrived): the usual way, with badges near the viewport.
     if (mentions.length > EAGER_BADGES) {

@@ -321,6 +321,57 @@ describe('overlay engine', () => {
     expect([...document.querySelectorAll('unison-badge')].every((b) => b.shadowRoot)).toBe(true);
   });
 
+  // With the lead digest (the usual case), small batches are handled in the observer's callback; without it, in idle time.
+  for (const digest of [null, { has: () => true }]) {
+    const how = digest ? 'handled at once' : 'handled in idle time';
+    const settleOf = (e: OverlayEngine) => async () => {
+      await new Promise((r) => setTimeout(r, 10));
+      await e.idle();
+    };
+
+    it(`moves the badge when the page rewrites the text or the content of a mention for someone else (${how})`, async () => {
+      document.body.innerHTML = `<p id="note">Contact: ann@acme.io</p><p>Owner: <a id="owner" href="/u/1"><span>ann@acme.io</span></a></p>`;
+      const { engine: e } = makeEngine({ digest });
+      const settle = settleOf(e);
+      await e.start();
+      await settle();
+      expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+      (document.getElementById('note')!.firstChild as Text).data = 'Contact: raj.patel@globex.com';
+      await settle();
+      expect(badges()).toEqual(['raj.patel@globex.com', 'ann@acme.io']);
+      // A link whose content the page replaced (its badge is put after the link).
+      document.getElementById('owner')!.replaceChildren(Object.assign(document.createElement('span'), { textContent: 'raj.patel@globex.com' }));
+      await settle();
+      expect(badges()).toEqual(['raj.patel@globex.com', 'raj.patel@globex.com']);
+      document.getElementById('owner')!.replaceChildren(Object.assign(document.createElement('span'), { textContent: 'bob@unknown.org' }));
+      await settle();
+      expect(badges()).toEqual(['raj.patel@globex.com']);
+    });
+
+    it(`takes the badge away when a reused Gmail row names someone whose address holds the lead's (${how})`, async () => {
+      document.body.innerHTML = `<div role="main"><table><tbody><tr class="zA yO" role="row"><td class="yX xY"><div class="yW"><span class="bA4"><span class="yP" email="ann@acme.io" name="Ann Lee" data-hovercard-id="ann@acme.io">Ann Lee</span></span></div></td></tr></tbody></table></div>`;
+      const { engine: e } = makeEngine({ adapter: gmail, digest });
+      const settle = settleOf(e);
+      await e.start();
+      await settle();
+      expect(badges()).toEqual(['ann@acme.io']);
+      const span = document.querySelector('span.yP')!;
+      for (const [k, v] of [['email', 'joann@acme.io'], ['data-hovercard-id', 'joann@acme.io'], ['name', 'Jo Ann']]) span.setAttribute(k, v);
+      span.textContent = 'Jo Ann';
+      await settle();
+      expect(badges()).toEqual([]);
+    });
+  }
+
+  it('puts no badge on an avatar that links to the address, but on the name or address beside it', async () => {
+    document.body.innerHTML = `<table><tr><td><a href="mailto:ann@acme.io"><img alt="" src="a.png" width="16" height="16"></a></td><td><a id="ann" href="mailto:ann@acme.io">ann@acme.io</a></td></tr></table>
+      <div><a href="mailto:raj.patel@globex.com"><img alt="Raj Patel" src="r.png"></a> <a id="raj" href="mailto:raj.patel@globex.com">Raj Patel</a></div>`;
+    const { engine: e } = makeEngine();
+    await e.start();
+    await e.idle();
+    expect([...document.querySelectorAll('unison-badge')].map((b) => b.previousElementSibling?.id)).toEqual(['ann', 'raj']);
+  });
+
   it('takes a badge away when the text under its anchor is rewritten for someone else (a list re-sorted in place)', async () => {
     // HubSpot anchors a list cell's badge above the text: the cell's child around the truncating spans.
     const cell = (email: string) => `<td><span class="private-truncated-string__inner"><span>${email}</span></span></td>`;

@@ -567,7 +567,8 @@ export interface FindContext {
 export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
   for (const a of ctx.c.places(ctx.roots, selector)) {
     const emails = mailtoAddresses(a.getAttribute('href'));
-    if (!emails.length) continue;
+    // A picture of the contact that links to their address (an avatar) is no mention.
+    if (!emails.length || (!a.textContent!.trim() && a.querySelector(AVATAR))) continue;
     if (!ctx.c.candidates(emails) || !ctx.vis.visible(a)) continue;
     for (const email of emails) {
       const own = textName(a);
@@ -684,7 +685,8 @@ export function emailOfElement(el: Element, attrs: string[]): string | null {
 function carries(node: Node, email: string): boolean {
   let s = `${node.textContent}`;
   if (node.nodeType === ELEMENT) for (const e of [node as Element, ...(node as Element).querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
-  return s.toLowerCase().replace(/%40/g, '@').includes(email);
+  // The whole address, not a part of a longer one (ann@acme.io in joann@acme.io or ann@acme.io.uk).
+  return new RegExp(`(?<![\\w.%+-])${email.replace(/\W/g, '\\$&')}(?![\\w-]|\\.\\w)`).test(s.toLowerCase().replace(/%40/g, '@'));
 }
 
 /**
