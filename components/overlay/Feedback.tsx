@@ -94,7 +94,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
         <span class="qlabel">Lead</span>
         <button
           type="button"
-          aria-pressed={q?.value === 'good' ? 'true' : 'false'}
+          aria-pressed={q?.value === 'good'}
           onClick={() => {
             setShowReasons(false);
             void record({ ...common, type: 'lead_quality', value: 'good', campaignId: firstCampaign }, 'Good lead');
@@ -104,7 +104,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
         </button>
         <button
           type="button"
-          aria-pressed={q?.value === 'poor_fit' ? 'true' : 'false'}
+          aria-pressed={q?.value === 'poor_fit'}
           onClick={() => {
             setShowReasons(true);
             if (q?.value !== 'poor_fit') void record({ ...common, type: 'lead_quality', value: 'poor_fit', campaignId: firstCampaign }, 'Poor fit');
@@ -120,7 +120,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
               key={value}
               type="button"
               class="chip"
-              aria-pressed={q?.value === 'poor_fit' && q.reason === value ? 'true' : 'false'}
+              aria-pressed={q?.value === 'poor_fit' && q.reason === value}
               onClick={() => void record({ ...common, type: 'lead_quality', value: 'poor_fit', reason: value, campaignId: firstCampaign }, `Poor fit: ${label}`)}
             >
               {label}
@@ -132,7 +132,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
         <span class="qlabel">Content</span>
         <button
           type="button"
-          aria-pressed={relForAsset?.value === 'relevant' ? 'true' : 'false'}
+          aria-pressed={relForAsset?.value === 'relevant'}
           onClick={() =>
             void record({ ...common, type: 'content_relevance', value: 'relevant', contentId: asset?.id ?? null, campaignId: assetCampaign }, 'Content relevant')
           }
@@ -141,7 +141,7 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
         </button>
         <button
           type="button"
-          aria-pressed={relForAsset?.value === 'not_relevant' ? 'true' : 'false'}
+          aria-pressed={relForAsset?.value === 'not_relevant'}
           onClick={() =>
             void record(
               { ...common, type: 'content_relevance', value: 'not_relevant', contentId: asset?.id ?? null, campaignId: assetCampaign },
@@ -156,21 +156,21 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
         <span class="qlabel">Info</span>
         <button
           type="button"
-          aria-pressed={info?.value === 'sufficient' ? 'true' : 'false'}
+          aria-pressed={info?.value === 'sufficient'}
           onClick={() => void record({ ...common, type: 'info_sufficiency', value: 'sufficient', campaignId: firstCampaign }, 'Info sufficient')}
         >
           Info sufficient
         </button>
         <button
           type="button"
-          aria-pressed={info?.value === 'insufficient' ? 'true' : 'false'}
+          aria-pressed={info?.value === 'insufficient'}
           onClick={() => void record({ ...common, type: 'info_sufficiency', value: 'insufficient', campaignId: firstCampaign }, 'Need more info')}
         >
           Need more info
         </button>
       </div>
       <div class="q">
-        <button type="button" aria-expanded={requestOpen ? 'true' : 'false'} onClick={() => setRequestOpen(!requestOpen)}>
+        <button type="button" aria-expanded={requestOpen} onClick={() => setRequestOpen(!requestOpen)}>
           Request content
         </button>
       </div>

@@ -127,7 +127,7 @@ interface Slice {
  * of what the page just changed, so a visibility check does not redo that work inside Unison's
  * task (on a view of two thousand rows, hundreds of milliseconds of the page's own work).
  */
-const defaultSchedule = (fn: () => void) => {
+export const afterFrame = (fn: () => void) => {
   const g = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
   const idle = () => (g.requestIdleCallback ? g.requestIdleCallback(fn, { timeout: 150 }) : setTimeout(fn, 16));
   requestAnimationFrame(idle);
@@ -175,9 +175,9 @@ export class OverlayEngine {
     // After the page's next frame, as a rescan: its layout is done by then, and the scan's
     // look at where places lie does not make the browser lay out the page inside Unison's task.
     return this.#run(async () => {
-      await new Promise<void>((r) => (this.#deps.schedule ?? defaultSchedule)(r));
+      await new Promise<void>((r) => (this.#deps.schedule ?? afterFrame)(r));
       await this.#process([this.#deps.doc], false, [], true);
-      (this.#deps.schedule ?? defaultSchedule)(() => this.#warmUp());
+      (this.#deps.schedule ?? afterFrame)(() => this.#warmUp());
     });
   }
 
@@ -238,7 +238,7 @@ export class OverlayEngine {
    */
   rescan(): Promise<void> {
     return (this.#rescanning ??= new Promise<void>((resolve) =>
-      (this.#deps.schedule ?? defaultSchedule)(() => {
+      (this.#deps.schedule ?? afterFrame)(() => {
         this.#rescanning = null;
         this.#queue = [];
         resolve(
@@ -279,7 +279,7 @@ export class OverlayEngine {
   #scheduleNearCheck(): void {
     if (this.#nearCheckScheduled || this.#far.size === 0 || this.#stopped) return;
     this.#nearCheckScheduled = true;
-    (this.#deps.schedule ?? defaultSchedule)(() => {
+    (this.#deps.schedule ?? afterFrame)(() => {
       void this.#run(() => {
         this.#nearCheckScheduled = false;
         return this.#scanFar(false);
@@ -371,7 +371,7 @@ export class OverlayEngine {
     for (const r of records) this.#queue.push(r);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      (this.#deps.schedule ?? defaultSchedule)(this.#flush);
+      (this.#deps.schedule ?? afterFrame)(this.#flush);
     }
   }
 

@@ -17,7 +17,7 @@ import type { FeedbackActions } from './Feedback';
 import { detectDarkPage, placeCard } from './format';
 import { api, type OverlayApi } from './messages';
 import { Digest } from '@/utils/digest';
-import { OverlayEngine, type BadgeHandle } from './engine';
+import { OverlayEngine, afterFrame, type BadgeHandle } from './engine';
 import { getLeadSignal, leadSignal, openCard, pageIsDark, setLead, useSignalValue } from './store';
 import cardCss from './card.css?inline';
 
@@ -32,7 +32,16 @@ export function isOwnNode(node: Node): boolean {
 
 export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api): Promise<void> {
   const hello = await client.hello();
-  if (!hello?.enabled || !hello.siteId) return;
+  if (!hello?.enabled || !hello.siteId) {
+    // Switched off here: Unison starts when the settings change (switched on again).
+    const again = (msg: { type?: unknown }) => {
+      if (msg.type !== 'data-changed') return;
+      browser.runtime.onMessage.removeListener(again);
+      void startOverlay(ctx, client);
+    };
+    browser.runtime.onMessage.addListener(again);
+    return;
+  }
   const adapter: SiteAdapter | undefined = ADAPTERS[hello.siteId];
   if (!adapter) return;
   let digest = Digest.fromWire(hello.digest);
@@ -188,9 +197,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   );
 
   function report(): SpottedReport {
-    const leads = engine.spottedLeads().map((l) => {
-      return { email: l.email, name: l.name, firstCampaign: l.firstCampaign, answers: l.answers };
-    });
+    const leads = engine.spottedLeads().map(({ email, name, firstCampaign, answers }) => ({ email, name, firstCampaign, answers }));
     return { site: hello!.site, leads, scanned: engine.scanned, capped: engine.capped };
   }
 
@@ -254,12 +261,10 @@ function recheckDark(): void {
   darkChecked = false;
   if (darkQueued) return;
   darkQueued = true;
-  const check = () => {
+  afterFrame(() => {
     darkQueued = false;
     pageDark();
-  };
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(check, { timeout: 500 });
-  else setTimeout(check, 50);
+  });
 }
 
 let stopTheme: (() => void) | null = null;

@@ -612,8 +612,15 @@ describe('badges on host pages', () => {
         const gmail = options.getByRole('switch', { name: 'Gmail' });
         await gmail.uncheck();
         await expectBadges(page, {}, 'Gmail switched off');
+        // A page opened while it is off starts too when it is switched on, with no reload.
+        const later = await session.context.newPage();
+        await later.goto(page.url());
+        await later.waitForTimeout(500);
+        await expectBadges(later, {}, 'opened while Gmail is off');
         await gmail.check();
         await expectBadges(page, spec.badges, 'Gmail on again, the page left open');
+        await expectBadges(later, spec.badges, 'Gmail on again, the page opened while it was off');
+        await later.close();
         await popupLists(session, page, Object.keys(spec.badges).length, 'Ann Lee');
         await page.reload();
         await expectBadges(page, spec.badges, 'Gmail on, after a reload');
