@@ -10,7 +10,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import { isSiteEnabled, readStoredSettings, type Settings } from './settings';
-import { customDomainMatches } from './sites/hosts';
+import { builtinSiteCovering, customDomainMatches } from './sites/hosts';
 
 export const CUSTOM_SCRIPT_ID = 'unison-custom-domains';
 /** The overlay content script's bundle (entrypoints/overlay.content). */
@@ -70,7 +70,8 @@ export async function wantedCustomMatches(apis: CustomSiteApis): Promise<string[
   // `storage.managed` can take seconds while the browser starts.
   const settings = await (apis.settings ?? readStoredSettings)();
   if (!isSiteEnabled(settings, 'custom')) return [];
-  const hosts = await grantedCustomDomains(settings, apis.permissions);
+  // A domain the built-in script covers already (saved before Sites refused those) gets no second one.
+  const hosts = (await grantedCustomDomains(settings, apis.permissions)).filter((h) => !builtinSiteCovering(h));
   return [...new Set(hosts.flatMap(customDomainMatches))];
 }
 

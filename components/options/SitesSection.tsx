@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { browserApis, type PermissionsApi } from '@/utils/custom-sites';
+import { browserApis, customDomainGranted, type PermissionsApi } from '@/utils/custom-sites';
 import { readStoredSettings, updateSettings } from '@/utils/settings';
-import { BUILTIN_SITES, builtinSiteForHost, customDomainMatches, normaliseDomain, type SiteId } from '@/utils/sites/hosts';
+import { BUILTIN_SITES, builtinSiteCovering, customDomainMatches, normaliseDomain, type SiteId } from '@/utils/sites/hosts';
 
 interface SiteRow {
   id: SiteId;
@@ -40,6 +40,26 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
 
   // Counts the rep's changes, so a first read that ends after a change cannot undo it.
   const changes = useRef(0);
+  // Each added domain's access: the browser's own settings can withdraw it at any time.
+  const [withdrawn, setWithdrawn] = useState<string[]>([]);
+  const [checks, recheck] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void Promise.all(domains.map(async (host) => ((await customDomainGranted(permissions, host)) ? null : host))).then((out) => {
+      if (live) setWithdrawn(out.filter((h): h is string => h !== null));
+    });
+    return () => {
+      live = false;
+    };
+  }, [domains, checks]);
+
+  // Looked at again when the rep comes back to this page (from the browser's settings, say).
+  useEffect(() => {
+    const again = () => recheck((n) => n + 1);
+    addEventListener('focus', again);
+    return () => removeEventListener('focus', again);
+  }, []);
 
   useEffect(() => {
     const before = changes.current;
@@ -65,18 +85,25 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
     setStatus('');
     const host = normaliseDomain(domain);
     if (!host) {
-      setError('Enter a domain such as crm.example.com.');
+      setError(
+        domain.includes('*')
+          ? 'Enter one domain, such as crm.example.com, without *: Unison asks for access to exactly that domain.'
+          : 'Enter a domain such as crm.example.com.',
+      );
       return;
     }
-    const builtin = builtinSiteForHost(host);
+    const builtin = builtinSiteCovering(host);
     if (builtin) {
       setError(`${host} is part of ${builtin.label}, which Unison supports already.`);
       return;
     }
     // Added already: asked again all the same (its access may have been withdrawn in the
     // browser's own settings; granted, the browser does not ask).
-    // Asked right here, before any await: the browser shows its prompt only during the
-    // user's click (or Enter).
+    askFor(host);
+  }
+
+  /** Asks for a domain's access right here, before any await: the browser shows its prompt only during the user's click (or Enter). */
+  function askFor(host: string) {
     let asked: Promise<boolean>;
     try {
       asked = permissions.request({ origins: customDomainMatches(host) });
@@ -109,6 +136,7 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
       });
       setDomains(s.customDomains);
       setDomain('');
+      recheck((n) => n + 1);
       await notifyBackground();
       setStatus(`${again ? `${host} is added, with access to it` : `Added ${host}`}. Open or reload its pages to see badges.`);
     } finally {
@@ -187,6 +215,14 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
           {domains.map((host) => (
             <li key={host} class="row">
               <span>{host}</span>
+              {withdrawn.includes(host) && (
+                <>
+                  <span class="error">Access withdrawn in the browser: Unison is off there.</span>
+                  <button type="button" aria-label={`Allow ${host} again`} disabled={busy} onClick={() => askFor(host)}>
+                    Allow again
+                  </button>
+                </>
+              )}
               <button type="button" aria-label={`Remove ${host}`} onClick={() => void remove(host)}>
                 Remove
               </button>

@@ -72,9 +72,11 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(() => void syncCustomDomains());
     // A permission withdrawn from the browser's own settings drops its domain from the script
     // (and the router answers that domain's open pages no more).
-    browser.permissions.onRemoved?.addListener(() => void syncCustomDomains());
+    // Its open pages are told (Unison leaves them), and so are pages of one granted again.
+    const permissionsChanged = () => void syncCustomDomains().then(() => tellTabs({ type: 'data-changed' }));
+    browser.permissions.onRemoved?.addListener(permissionsChanged);
     // And one granted again there (or anywhere but the Sites section) brings it back.
-    browser.permissions.onAdded?.addListener(() => void syncCustomDomains());
+    browser.permissions.onAdded?.addListener(permissionsChanged);
     // And on every start of the worker: Chromium drops dynamic scripts when it reloads the
     // extension (an update, or an unpacked build at browser start) without always sending
     // onStartup or onInstalled; when nothing changed this is one read and no write.

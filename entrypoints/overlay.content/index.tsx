@@ -3,7 +3,9 @@ import { startOverlay } from '@/components/overlay/start';
 import { BUILTIN_MATCHES } from '@/utils/sites/hosts';
 
 export default defineContentScript({
-  matches: BUILTIN_MATCHES,
+  // Read when WXT builds the manifest, in Node (`SSR` is true there); the script that runs in
+  // pages has no use for the list, and the bundler leaves it out (about 170 bytes gzipped).
+  matches: import.meta.env.SSR ? BUILTIN_MATCHES : [],
   runAt: 'document_idle',
   // Styles are passed to each shadow root as text (see components/overlay), so nothing is fetched per badge.
   cssInjectionMode: 'manual',

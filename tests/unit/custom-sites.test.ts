@@ -139,6 +139,13 @@ describe('custom-domain content script', () => {
     expect(scripting.scripts.get(CUSTOM_SCRIPT_ID)?.matches).toEqual(['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*']);
   });
 
+  it('registers no second script for a saved domain the built-in script covers already', async () => {
+    await addDomain('businesscentral.dynamics.com');
+    await addDomain('crm.acme-custom.test');
+    await syncCustomContentScripts(apis);
+    expect(scripting.scripts.get(CUSTOM_SCRIPT_ID)?.matches).toEqual(['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*']);
+  });
+
   it('unregisters while "Custom domains" is switched off, and registers again when it is on', async () => {
     await addDomain('crm.acme-custom.test');
     await syncCustomContentScripts(apis);

@@ -249,6 +249,53 @@ describe('Sites section', () => {
     expect((await readSettings()).customDomains).toEqual(['crm.acme-custom.test']);
   });
 
+  it('refuses a host the built-in script covers, a wildcard and a short IP address; takes a root dot and another HubSpot data centre', async () => {
+    await mount();
+    const said = () => root.querySelector('[role="alert"]')?.textContent ?? '';
+    for (const [value, message] of [
+      ['businesscentral.dynamics.com', /part of Dynamics 365, which Unison supports already/],
+      ['acme.pipedrive.com', /part of Pipedrive/],
+      ['app-eu1.hubspot.com', /part of HubSpot/],
+      ['*.example.com', /without \*/],
+      ['1.2.3', /Enter a domain such as crm\.example\.com\./],
+    ] as const) {
+      await typeDomain(value);
+      button('Add').click();
+      await flush(2);
+      expect(said(), value).toMatch(message);
+    }
+    expect(permissions.requests).toEqual([]);
+    for (const value of ['crm.example.com.', 'app-na3.hubspot.com']) {
+      await typeDomain(value);
+      button('Add').click();
+      await waitFor(() => !!root.querySelector('[aria-label="Added CRM domains"]')?.textContent?.includes(value.replace(/\.$/, '')), `${value} to be listed`);
+    }
+    expect((await readSettings()).customDomains).toEqual(['crm.example.com', 'app-na3.hubspot.com']);
+    // Another data centre of HubSpot's gets the HubSpot adapter there (the router names the site).
+    expect(BUILTIN_SITES.find((x) => x.id === 'hubspot')!.host.test('app-na3.hubspot.com')).toBe(true);
+  });
+
+  it('shows a domain whose access the browser withdrew, and allows it again in one click', async () => {
+    await mount();
+    await typeDomain('crm.acme-custom.test');
+    button('Add').click();
+    await waitFor(() => scripting.scripts.size === 1, 'registration');
+    expect(root.textContent).not.toContain('Access withdrawn');
+    // Withdrawn in the browser's own settings; the rep comes back to the options page.
+    await permissions.remove({ origins: ['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*'] });
+    await act(() => {
+      dispatchEvent(new Event('focus'));
+    });
+    await waitFor(() => root.textContent!.includes('Access withdrawn in the browser: Unison is off there.'), 'the withdrawn access');
+    const requests = permissions.requests.length;
+    button('Allow crm.acme-custom.test again').click();
+    expect(permissions.requests.length).toBe(requests + 1);
+    await waitFor(() => !root.textContent!.includes('Access withdrawn'), 'the access back');
+    expect(root.querySelector('[role="status"]')?.textContent).toContain('crm.acme-custom.test is added, with access to it');
+    await syncCustomContentScripts({ permissions, scripting });
+    expect(scripting.scripts.get(CUSTOM_SCRIPT_ID)?.matches).toEqual(['https://crm.acme-custom.test/*', 'http://crm.acme-custom.test/*']);
+  });
+
   it('removes a domain: gives the permission back and unregisters the script', async () => {
     await mount();
     for (const d of ['crm.acme-custom.test', 'crm.globex.example']) {

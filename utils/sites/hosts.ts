@@ -24,7 +24,9 @@ const MATCHES = {
   gmail: ['https://mail.google.com/*'],
   outlook: ['https://outlook.office.com/*', 'https://outlook.live.com/*', 'https://outlook.office365.com/*'],
   salesforce: ['https://*.lightning.force.com/*', 'https://*.my.salesforce.com/*'],
-  hubspot: ['https://app.hubspot.com/*', 'https://app-eu1.hubspot.com/*'],
+  // HubSpot's data centres ("hublets"): na1 at app., then app-<region><n>. Another one is added
+  // in Sites as a CRM domain, and gets the HubSpot adapter there (see `builtinSiteForHost`).
+  hubspot: ['https://app.hubspot.com/*', 'https://app-eu1.hubspot.com/*', 'https://app-na2.hubspot.com/*'],
   pipedrive: ['https://*.pipedrive.com/*'],
   dynamics: ['https://*.dynamics.com/*'],
   zoho: [
@@ -52,12 +54,27 @@ export const BUILTIN_SITES: SiteHosts[] = [
   { id: 'zoho', label: 'Zoho CRM', matches: MATCHES.zoho, host: /^crm\.(zoho\.(com|eu|in|com\.au|jp)|zohocloud\.ca)$/ },
 ];
 
-export const BUILTIN_MATCHES: string[] = Object.values(MATCHES).flat();
+export const BUILTIN_MATCHES: string[] = /* @__PURE__ */ (/* @__PURE__ */ Object.values(MATCHES)).flat();
 
 /** Which built-in site a host name belongs to, if any. */
 export function builtinSiteForHost(host: string): SiteHosts | undefined {
   const h = host.toLowerCase();
   return BUILTIN_SITES.find((s) => s.host.test(h));
+}
+
+/**
+ * The built-in site whose match patterns cover a host: Unison's own content script runs there
+ * already (`*.dynamics.com` covers any host under it, whichever of them Dynamics 365 uses), so
+ * the host is not added as a CRM domain of its own (it would get the script twice).
+ */
+export function builtinSiteCovering(host: string): SiteHosts | undefined {
+  const h = host.toLowerCase();
+  return BUILTIN_SITES.find((s) =>
+    s.matches.some((m) => {
+      const p = m.slice(m.indexOf('//') + 2, m.indexOf('/', m.indexOf('//') + 2));
+      return p.startsWith('*.') ? h === p.slice(2) || h.endsWith(p.slice(1)) : h === p;
+    }),
+  );
 }
 
 /**
@@ -75,7 +92,10 @@ export function normaliseDomain(input: string): string | null {
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  const host = url.hostname;
+  // The root's trailing dot ("crm.example.com.") names the same host.
+  const host = url.hostname.replace(/\.$/, '');
+  // A short form of an IPv4 address ("1.2.3") is read as another address ("1.2.0.3"): refused.
+  if (/^[\d.]+$/.test(host) && !s.includes(host)) return null;
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(host) && host !== 'localhost') return null;
   return host;
 }
