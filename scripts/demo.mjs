@@ -7,9 +7,10 @@
 // With a display (DISPLAY or WAYLAND_DISPLAY set) the browser stays open until you close it.
 // Without one it runs headless, saves screenshots into demo-output/ and exits.
 //
-//   node scripts/demo.mjs [--no-build] [--headless] [--out <folder>] [--data <campaign-data file>]...
+//   node scripts/demo.mjs [--no-build] [--headless] [--out <folder>]
 //
-// --data imports your own campaign data instead of the bundled sample (repeatable).
+// The demo pages show the sample's contacts, so the demo runs on the bundled sample data; your
+// own data goes in through the options page's Campaign data section.
 // UNISON_OUT_DIR builds somewhere else than .output (as for `wxt build`).
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -31,7 +32,6 @@ const OUT = resolve(outAt >= 0 ? argv[outAt + 1] : 'demo-output');
 const headless = argv.includes('--headless') || !hasDisplay();
 const PAGES_DIR = 'tests/fixtures/pages';
 const SAMPLES = ['public/sample/campaign-data.csv', 'public/sample/campaign-data.json'];
-const DATA = argv.flatMap((a, i) => (a === '--data' && argv[i + 1] ? [argv[i + 1]] : []));
 const BUILD_DIR = process.env.UNISON_OUT_DIR || '.output';
 const REP = { name: 'Sam Ortiz', email: 'sam@seller.example' };
 
@@ -56,7 +56,7 @@ const note = (msg) => {
 requireChromium();
 
 const extensionDir = argv.includes('--no-build') ? join(BUILD_DIR, 'chrome-mv3') : buildExtension({ outDir: BUILD_DIR, quiet: true });
-const samples = DATA.length ? DATA : SAMPLES.filter((f) => existsSync(f));
+const samples = SAMPLES.filter((f) => existsSync(f));
 const missing = samples.filter((f) => !existsSync(f));
 if (samples.length === 0 || missing.length) {
   console.error(`Campaign data file(s) missing: ${(missing.length ? missing : SAMPLES).join(', ')}.`);
@@ -80,7 +80,7 @@ let badgesSeen = 0;
 let firstHostPage = null;
 try {
   // 1. Campaign data and the rep, through the real options page.
-  log(`\nOptions page: importing ${DATA.length ? 'your' : 'the bundled sample'} campaign data`);
+  log('\nOptions page: importing the bundled sample campaign data');
   const options = await ext.optionsPage();
   for (const file of samples) {
     const status = await importCampaignFile(options, resolve(file));

@@ -30,9 +30,11 @@ const failures = [];
 rmSync('.tmp/vitest.json', { force: true });
 rmSync('.tmp/e2e-summary.json', { force: true });
 
+// Before any step: a run that would end on a missing browser says so at once, not after the rest.
+if (steps.some((step) => step.needsChromium && (!only || only.has(step.id)))) requireChromium();
+
 for (const step of steps) {
   if (only && !only.has(step.id)) continue;
-  if (step.needsChromium) requireChromium();
   console.log(`\n▶ ${step.id}: ${step.cmd.join(' ')}`);
   const t0 = Date.now();
   const r = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });

@@ -17,11 +17,11 @@ export function requireChromium() {
   console.error(
     [
       'Chromium was not found (looked for /usr/bin/chromium).',
-      'Install it with:',
+      'On Debian, install it with:',
       '',
       '    sudo apt-get update && sudo apt-get install -y chromium',
       '',
-      'or point UNISON_CHROMIUM at a Chromium or Chrome binary.',
+      '(as root, without sudo). Elsewhere, point UNISON_CHROMIUM at a Chromium or Chrome binary.',
     ].join('\n'),
   );
   process.exit(2);
