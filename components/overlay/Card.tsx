@@ -135,8 +135,8 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
                 {card.touches.map((t) => (
                   <li key={t.id}>
                     <span class="small">{shortDate(t.at) || 'undated'}</span> {t.campaign?.name ?? t.campaignId ?? ''}
-                    {[t.channel ?? t.campaign?.channel, t.content?.title].filter(Boolean).map((bit) => (
-                      <span key={bit} class="muted small"> · {bit}</span>
+                    {[t.channel ?? t.campaign?.channel, t.content?.title].filter(Boolean).map((bit, i) => (
+                      <span key={i} class="muted small"> · {bit}</span>
                     ))}
                   </li>
                 ))}

@@ -90,7 +90,10 @@ export function placeCard(
   const left = Math.max(8, Math.min(rect.left - 8, vw - CARD_WIDTH - 8));
   const below = vh - rect.bottom - 14;
   const above = rect.top - 14;
-  return below >= 320 || below >= above
-    ? { left, top: rect.bottom + 6, maxHeight: Math.max(120, below) }
-    : { left, bottom: vh - rect.top + 6, maxHeight: Math.max(120, above) };
+  const down = below >= 320 || below >= above;
+  const h = Math.max(120, down ? below : above);
+  // Fewer than 120 px on its side (a very short window): moved in so all of it shows.
+  return down
+    ? { left, top: Math.min(rect.bottom + 6, Math.max(0, vh - h)), maxHeight: h }
+    : { left, bottom: Math.min(vh - rect.top + 6, Math.max(0, vh - h)), maxHeight: h };
 }

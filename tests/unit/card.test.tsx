@@ -352,6 +352,16 @@ describe('where the card goes by its badge', () => {
     expect(at.top).toBeUndefined();
   });
 
+  it('in a window too short for 120 px on either side, moves the card in so all of it shows', () => {
+    for (const [top, vh] of [[100, 200], [20, 150], [120, 150]]) {
+      const at = placeCard(badgeAt(top), 1200, vh);
+      const from = at.top ?? vh - at.bottom! - at.maxHeight;
+      expect(at.maxHeight).toBe(120);
+      expect(from, `${top} in ${vh}`).toBeGreaterThanOrEqual(0);
+      expect(from + at.maxHeight, `${top} in ${vh}`).toBeLessThanOrEqual(vh);
+    }
+  });
+
   it('in a short window, takes the side with more room and fits it (a window 400 px tall, the badge in the middle)', () => {
     const at = placeCard(badgeAt(180), 1200, 400);
     expect(at.top).toBe(200);
