@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { browserApis, customDomainGranted, type PermissionsApi } from '@/utils/custom-sites';
 import { readStoredSettings, updateSettings } from '@/utils/settings';
-import { BUILTIN_SITES, builtinSiteCovering, customDomainMatches, normaliseDomain, type SiteId } from '@/utils/sites/hosts';
+import { BUILTIN_SITES, builtinSiteCovering, builtinSiteForHost, customDomainMatches, normaliseDomain, type SiteId } from '@/utils/sites/hosts';
 
 interface SiteRow {
   id: SiteId;
@@ -92,8 +92,11 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
       );
       return;
     }
-    const builtin = builtinSiteCovering(host);
-    if (builtin) {
+    // Refused where Unison's own script runs and reads the site already. A host of a built-in
+    // site the script does not reach (another HubSpot data centre) is added; so is one the script
+    // reaches but no site claims (a Dynamics host other than a CRM's), read as any added domain.
+    const builtin = builtinSiteForHost(host);
+    if (builtin && builtinSiteCovering(host)) {
       setError(`${host} is part of ${builtin.label}, which Unison supports already.`);
       return;
     }
@@ -138,7 +141,8 @@ export function SitesSection({ permissions = browserApis().permissions }: SitesS
       setDomain('');
       recheck((n) => n + 1);
       await notifyBackground();
-      setStatus(`${again ? `${host} is added, with access to it` : `Added ${host}`}. Open or reload its pages to see badges.`);
+      setError('');
+      setStatus(again ? `${host} is added, with access to it.` : `Added ${host}. Open or reload its pages to see badges.`);
     } finally {
       setBusy(false);
     }

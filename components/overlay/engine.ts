@@ -400,7 +400,12 @@ export class OverlayEngine {
         if (rec.removedNodes.length > 0) {
           removals = true;
           // Taken out of a badge's mention (a link whose text the page replaced): it is rechecked.
-          for (let n: Node | null = rec.target; n; n = n.parentNode) if (this.#badges.has(n)) attributeTargets.add(n);
+          for (let n: Node | null = rec.target; n; n = n.parentNode) {
+            if (this.#badges.has(n)) {
+              attributeTargets.add(n);
+              roots.add(n);
+            }
+          }
         }
         for (const node of rec.addedNodes) {
           if (node.nodeType === 1) {
@@ -747,7 +752,19 @@ export class OverlayEngine {
     const rescan: Node[] = [];
     // A mention inside what changed (in a shadow root within it too), or around it: a finder may
     // anchor a badge above the text that holds the address (a table cell, a link).
-    const recheck = (anchor: Node) => recheckWithin === 'all' || recheckWithin.some((t) => within(t, anchor) || anchor.contains(t));
+    // By ancestry, in one walk up from each target and from each badge (a page that changes the
+    // text of a thousand badged rows at once must not cost a thousand times a thousand checks).
+    let recheck = (_anchor: Node) => true;
+    if (recheckWithin !== 'all') {
+      const targets = new Set(recheckWithin);
+      const around = new Set<Node>();
+      for (const t of recheckWithin) for (let n: Node | null = t; n && !around.has(n); n = up(n)) around.add(n);
+      recheck = (anchor) => {
+        if (around.has(anchor)) return true;
+        for (let n: Node | null = anchor; n; n = up(n)) if (targets.has(n)) return true;
+        return false;
+      };
+    }
     for (const [anchor, byEmail] of this.#badges) {
       const changed = anchor.isConnected && recheck(anchor);
       for (const [email, rec] of byEmail) {
@@ -782,16 +799,9 @@ function smallAddition(records: MutationRecord[]): boolean {
   return true;
 }
 
-/** Whether `node` is `t` or inside it, looking through the shadow roots between them. */
-function within(t: Node, node: Node): boolean {
-  if (t.contains(node)) return true;
-  for (let root = node.getRootNode(); root.nodeType === 11; ) {
-    const host = (root as ShadowRoot).host;
-    if (!host) return false;
-    if (t.contains(host)) return true;
-    root = host.getRootNode();
-  }
-  return false;
+/** The parent of a node, or the host of a shadow root. */
+function up(n: Node): Node | null {
+  return n.parentNode ?? (n as ShadowRoot).host ?? null;
 }
 
 /** Drops roots contained in another root of the set. */

@@ -33,11 +33,17 @@ export function isOwnNode(node: Node): boolean {
 export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api): Promise<void> {
   const hello = await client.hello();
   if (!hello?.enabled || !hello.siteId) {
-    // Switched off here: Unison starts when the settings change (switched on again).
+    // Switched off here: Unison starts when the settings change (switched on again). The newest
+    // message decides: one that came while an older one was asking answers for the settings now.
+    let asked = 0;
     const again = (msg: { type?: unknown }) => {
       if (msg.type !== 'data-changed') return;
-      browser.runtime.onMessage.removeListener(again);
-      void startOverlay(ctx, client);
+      const n = ++asked;
+      void client.hello().then((h) => {
+        if (n !== asked || !h?.enabled) return;
+        browser.runtime.onMessage.removeListener(again);
+        void startOverlay(ctx, client);
+      });
     };
     browser.runtime.onMessage.addListener(again);
     return;

@@ -17,6 +17,14 @@ export default defineBackground({
         tabs.map((t) => (typeof t.id === 'number' ? browser.tabs.sendMessage(t.id, message).catch(() => undefined) : undefined)),
       );
     };
+    // Open pages look again (whether Unison runs there, and the campaign data). Calls close
+    // together (a domain added in Sites: its permission, then the settings) make one message.
+    let dataChanged: Promise<void> | null = null;
+    const tellDataChanged = () =>
+      (dataChanged ??= new Promise((r) => setTimeout(r, 250)).then(() => {
+        dataChanged = null;
+        return tellTabs({ type: 'data-changed' });
+      }));
     // What badges need of every lead, in memory (built on the first lookup after the worker starts).
     const cache = new LeadCache();
     // Sync (push) and the campaign feed (pull): alarms, "Sync now", settings changes, online.
@@ -30,7 +38,7 @@ export default defineBackground({
           url: s.feed.url,
           onChanged: () => {
             cache.refresh(getDb());
-            return tellTabs({ type: 'data-changed' });
+            return tellDataChanged();
           },
         });
       },
@@ -48,7 +56,7 @@ export default defineBackground({
       extensionUrl: browser.runtime.getURL('/'),
       permissions: browser.permissions,
       broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }),
-      broadcastDataChanged: () => tellTabs({ type: 'data-changed' }),
+      broadcastDataChanged: tellDataChanged,
     };
 
     // Custom CRM domains: one dynamic content script, kept in step with the settings and the
@@ -73,7 +81,7 @@ export default defineBackground({
     // A permission withdrawn from the browser's own settings drops its domain from the script
     // (and the router answers that domain's open pages no more).
     // Its open pages are told (Unison leaves them), and so are pages of one granted again.
-    const permissionsChanged = () => void syncCustomDomains().then(() => tellTabs({ type: 'data-changed' }));
+    const permissionsChanged = () => void syncCustomDomains().then(tellDataChanged);
     browser.permissions.onRemoved?.addListener(permissionsChanged);
     // And one granted again there (or anywhere but the Sites section) brings it back.
     browser.permissions.onAdded?.addListener(permissionsChanged);

@@ -363,14 +363,37 @@ describe('overlay engine', () => {
     });
   }
 
-  it('puts no badge on an avatar that links to the address, but on the name or address beside it', async () => {
+  it('puts no badge on an avatar that links to the address, but on the name or address beside it; an icon link alone has one', async () => {
     document.body.innerHTML = `<table><tr><td><a href="mailto:ann@acme.io"><img alt="" src="a.png" width="16" height="16"></a></td><td><a id="ann" href="mailto:ann@acme.io">ann@acme.io</a></td></tr></table>
-      <div><a href="mailto:raj.patel@globex.com"><img alt="Raj Patel" src="r.png"></a> <a id="raj" href="mailto:raj.patel@globex.com">Raj Patel</a></div>`;
+      <div><a href="mailto:raj.patel@globex.com"><img alt="Raj Patel" src="r.png"></a> <a id="raj" href="mailto:raj.patel@globex.com">Raj Patel</a></div>
+      <table><tr><td><a href="/contacts/7">Raj Patel</a></td><td><a id="icon" href="mailto:raj.patel@globex.com" aria-label="Email Raj Patel"><svg width="12" height="12"></svg></a></td></tr></table>`;
     const { engine: e } = makeEngine();
     await e.start();
     await e.idle();
-    expect([...document.querySelectorAll('unison-badge')].map((b) => b.previousElementSibling?.id)).toEqual(['ann', 'raj']);
+    expect([...document.querySelectorAll('unison-badge')].map((b) => b.previousElementSibling?.id)).toEqual(['ann', 'raj', 'icon']);
   });
+
+  for (const digest of [null, { has: () => true }]) {
+    it(`keeps a badge whose mention shows its name and address in two elements when the page restyles it or takes out an icon (${digest ? 'handled at once' : 'handled in idle time'})`, async () => {
+      document.body.innerHTML = `<p><a id="who" href="/contacts/5"><i class="icon"></i><span>Ann Lee</span><span>ann@acme.io</span></a></p>
+        <p><a id="mail" href="mailto:%3Cann%40acme.io%3E">Write to Ann</a></p>`;
+      const { engine: e } = makeEngine({ digest });
+      await e.start();
+      await e.idle();
+      const before = [...document.querySelectorAll('unison-badge')];
+      expect(before.map((b) => b.previousElementSibling?.id)).toEqual(['who', 'mail']);
+      const settle = async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        await e.idle();
+      };
+      document.getElementById('who')!.setAttribute('class', 'hover');
+      document.getElementById('mail')!.setAttribute('class', 'hover');
+      await settle();
+      document.querySelector('#who i')!.remove();
+      await settle();
+      expect([...document.querySelectorAll('unison-badge')]).toEqual(before);
+    });
+  }
 
   it('takes a badge away when the text under its anchor is rewritten for someone else (a list re-sorted in place)', async () => {
     // HubSpot anchors a list cell's badge above the text: the cell's child around the truncating spans.

@@ -249,11 +249,11 @@ describe('Sites section', () => {
     expect((await readSettings()).customDomains).toEqual(['crm.acme-custom.test']);
   });
 
-  it('refuses a host the built-in script covers, a wildcard and a short IP address; takes a root dot and another HubSpot data centre', async () => {
+  it('refuses a host where the built-in script reads the site, a wildcard and a short IP address; takes a root dot, another HubSpot data centre and another Dynamics host', async () => {
     await mount();
     const said = () => root.querySelector('[role="alert"]')?.textContent ?? '';
     for (const [value, message] of [
-      ['businesscentral.dynamics.com', /part of Dynamics 365, which Unison supports already/],
+      ['acme.crm4.dynamics.com', /part of Dynamics 365, which Unison supports already/],
       ['acme.pipedrive.com', /part of Pipedrive/],
       ['app-eu1.hubspot.com', /part of HubSpot/],
       ['*.example.com', /without \*/],
@@ -265,14 +265,22 @@ describe('Sites section', () => {
       expect(said(), value).toMatch(message);
     }
     expect(permissions.requests).toEqual([]);
-    for (const value of ['crm.example.com.', 'app-na3.hubspot.com']) {
+    for (const value of ['crm.example.com.', 'app-na3.hubspot.com', 'businesscentral.dynamics.com']) {
       await typeDomain(value);
       button('Add').click();
       await waitFor(() => !!root.querySelector('[aria-label="Added CRM domains"]')?.textContent?.includes(value.replace(/\.$/, '')), `${value} to be listed`);
     }
-    expect((await readSettings()).customDomains).toEqual(['crm.example.com', 'app-na3.hubspot.com']);
+    expect((await readSettings()).customDomains).toEqual(['crm.example.com', 'app-na3.hubspot.com', 'businesscentral.dynamics.com']);
     // Another data centre of HubSpot's gets the HubSpot adapter there (the router names the site).
     expect(BUILTIN_SITES.find((x) => x.id === 'hubspot')!.host.test('app-na3.hubspot.com')).toBe(true);
+    // The built-in script runs on the Dynamics host already: no second script is registered for it.
+    await waitFor(() => (scripting.scripts.get(CUSTOM_SCRIPT_ID)?.matches?.length ?? 0) === 4, 'the script');
+    expect(scripting.scripts.get(CUSTOM_SCRIPT_ID)?.matches).toEqual([
+      'https://crm.example.com/*',
+      'http://crm.example.com/*',
+      'https://app-na3.hubspot.com/*',
+      'http://app-na3.hubspot.com/*',
+    ]);
   });
 
   it('shows a domain whose access the browser withdrew, and allows it again in one click', async () => {

@@ -15,6 +15,7 @@ import type { Mention, ScanClaims, ScanOptions, ScanResult, SiteAdapter } from '
 const ELEMENT = 1;
 const TEXT = 3;
 const FRAGMENT = 11;
+const SHOW_ELEMENT = 1;
 const SHOW_TEXT = 4;
 
 /** Whatever the user may be typing into, as a selector (for `closest` outside scans). */
@@ -567,8 +568,8 @@ export interface FindContext {
 export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
   for (const a of ctx.c.places(ctx.roots, selector)) {
     const emails = mailtoAddresses(a.getAttribute('href'));
-    // A picture of the contact that links to their address (an avatar) is no mention.
-    if (!emails.length || (!a.textContent!.trim() && a.querySelector(AVATAR))) continue;
+    // A photo of the contact that links to their address (an avatar) is no mention; an icon is.
+    if (!emails.length || (!a.textContent!.trim() && a.querySelector('img, picture'))) continue;
     if (!ctx.c.candidates(emails) || !ctx.vis.visible(a)) continue;
     for (const email of emails) {
       const own = textName(a);
@@ -683,10 +684,24 @@ export function emailOfElement(el: Element, attrs: string[]): string | null {
 
 /** Whether a mention's node still carries `email`: in its text, or an attribute of it or inside it. */
 function carries(node: Node, email: string): boolean {
-  let s = `${node.textContent}`;
-  if (node.nodeType === ELEMENT) for (const e of [node as Element, ...(node as Element).querySelectorAll('*')]) for (const a of e.attributes) s += ' ' + a.value;
+  // Text node by text node, and attribute by attribute (decoded: `mailto:%3Cann%40acme.io%3E`),
+  // but not the address of a badge inside it.
+  let s = '';
+  const walker = (node.ownerDocument ?? (node as Document)).createTreeWalker(node, SHOW_ELEMENT | SHOW_TEXT);
+  for (let n: Node | null = node; n; n = walker.nextNode()) {
+    if (n.nodeType === TEXT) s += ' ' + (n as Text).data;
+    else for (const a of (n as Element).attributes) if (a.name !== 'data-unison-email') s += ' ' + decode(a.value);
+  }
   // The whole address, not a part of a longer one (ann@acme.io in joann@acme.io or ann@acme.io.uk).
-  return new RegExp(`(?<![\\w.%+-])${email.replace(/\W/g, '\\$&')}(?![\\w-]|\\.\\w)`).test(s.toLowerCase().replace(/%40/g, '@'));
+  return new RegExp(`(?<![\\w.%+-])${email.replace(/\W/g, '\\$&')}(?![\\w-]|\\.\\w)`).test(s.toLowerCase());
+}
+
+function decode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v.replace(/%40/g, '@');
+  }
 }
 
 /**

@@ -65,7 +65,7 @@ export function builtinSiteForHost(host: string): SiteHosts | undefined {
 /**
  * The built-in site whose match patterns cover a host: Unison's own content script runs there
  * already (`*.dynamics.com` covers any host under it, whichever of them Dynamics 365 uses), so
- * the host is not added as a CRM domain of its own (it would get the script twice).
+ * no script is registered for it as an added CRM domain (it would run twice there).
  */
 export function builtinSiteCovering(host: string): SiteHosts | undefined {
   const h = host.toLowerCase();
