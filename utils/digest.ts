@@ -38,6 +38,9 @@ function hashes(s: string): [number, number] {
   return [a >>> 0, (b | 1) >>> 0];
 }
 
+/** How many answers `Digest.has` keeps (see there). */
+export const ANSWERS_KEPT = 4096;
+
 export class Digest {
   /** The answers so far: a page writes the same people many times over, each is worked out once. */
   readonly #answers = new Map<string, boolean>();
@@ -67,7 +70,11 @@ export class Digest {
   /** False: surely not a lead. True: maybe one (the lookup decides). */
   has(email: string): boolean {
     let answer = this.#answers.get(email);
-    if (answer === undefined) this.#answers.set(email, (answer = this.probe(email)));
+    if (answer === undefined) {
+      // A page open for days shows many thousands of people: the answers kept are bounded.
+      if (this.#answers.size >= ANSWERS_KEPT) this.#answers.clear();
+      this.#answers.set(email, (answer = this.probe(email)));
+    }
     return answer;
   }
 

@@ -130,7 +130,10 @@ interface Slice {
 export const afterFrame = (fn: () => void) => {
   const g = globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
   const idle = () => (g.requestIdleCallback ? g.requestIdleCallback(fn, { timeout: 150 }) : setTimeout(fn, 16));
-  requestAnimationFrame(idle);
+  // A hidden tab draws no frame (it may stay hidden for days): idle time alone, or the page's
+  // changes would wait there, and hold every row it removed meanwhile.
+  if (document.hidden) idle();
+  else requestAnimationFrame(idle);
 };
 const defaultYield = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -441,6 +444,8 @@ export class OverlayEngine {
         }
       }
     }
+    // Places set aside that left the page go (they would hold a whole removed view).
+    if (removals) for (const set of this.#far.values()) for (const el of set) if (!el.isConnected) set.delete(el);
     // Only badges inside what changed are looked at again (a hover class on one row must not
     // re-check a thousand badges).
     const recheck = outermost(attributeTargets);

@@ -2,10 +2,10 @@
  * The lead digest: never says "no" for a lead, rarely "maybe" for anything else, survives the
  * trip through a message, refuses what is not one, and follows the campaign data.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { openDb, type UnisonDB } from '@/utils/db';
-import { Digest, buildDigest } from '@/utils/digest';
+import { ANSWERS_KEPT, Digest, buildDigest } from '@/utils/digest';
 import { leadDigest } from '@/utils/lead-digest';
 import { LeadCache } from '@/utils/leads';
 import { handleMessage } from '@/utils/router';
@@ -33,6 +33,19 @@ describe('lead digest', () => {
   it('an empty digest says "no" to everything', () => {
     const d = Digest.fromWire(buildDigest([]))!;
     expect(d.has('ann@acme.io')).toBe(false);
+  });
+
+  it('keeps a bounded number of answers (a page open for days shows many thousands of people)', () => {
+    const d = Digest.fromWire(buildDigest(['ann@acme.io']))!;
+    const probe = vi.spyOn(d, 'probe');
+    expect(d.has('ann@acme.io')).toBe(true);
+    expect(d.has('ann@acme.io')).toBe(true);
+    expect(probe).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < ANSWERS_KEPT; i++) d.has(`person${i}@example.org`);
+    probe.mockClear();
+    // The answers kept were cleared on the way: Ann's is worked out again, and is the same.
+    expect(d.has('ann@acme.io')).toBe(true);
+    expect(probe).toHaveBeenCalledTimes(1);
   });
 
   it('ignores what is not a well-formed digest', () => {

@@ -4,7 +4,7 @@
  * mutations, batched lookups, and the cap for huge pages.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EAGER_BADGES, OverlayEngine, SYNC_BATCH_NODES, type BadgeHandle } from '@/components/overlay/engine';
+import { EAGER_BADGES, OverlayEngine, SYNC_BATCH_NODES, afterFrame, type BadgeHandle } from '@/components/overlay/engine';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { Digest, buildDigest } from '@/utils/digest';
 import { lookupLeads } from '@/utils/leads';
@@ -91,6 +91,31 @@ function makeEngine(
 }
 
 const badges = () => [...document.querySelectorAll('unison-badge')].map((b) => b.getAttribute('data-unison-email'));
+
+describe('the engine\'s schedule (after the page\'s next frame, in idle time)', () => {
+  it('does not wait for a frame in a hidden tab, which draws none', async () => {
+    const raf = vi.spyOn(globalThis, 'requestAnimationFrame').mockImplementation(() => 0);
+    const hidden = Object.getOwnPropertyDescriptor(Document.prototype, 'hidden');
+    try {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      const ran = vi.fn();
+      afterFrame(ran);
+      await vi.waitFor(() => expect(ran).toHaveBeenCalledTimes(1));
+      expect(raf).not.toHaveBeenCalled();
+      // Shown: the frame first (none comes here, so nothing runs).
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      const later = vi.fn();
+      afterFrame(later);
+      await new Promise((r) => setTimeout(r, 40));
+      expect(raf).toHaveBeenCalledTimes(1);
+      expect(later).not.toHaveBeenCalled();
+    } finally {
+      delete (document as { hidden?: boolean }).hidden;
+      if (hidden) expect(Object.getOwnPropertyDescriptor(Document.prototype, 'hidden')).toEqual(hidden);
+      raf.mockRestore();
+    }
+  });
+});
 
 describe('overlay engine', () => {
   it('badges each visible mention of a known lead, never unknown contacts or the rep', async () => {

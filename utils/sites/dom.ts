@@ -700,7 +700,7 @@ function decode(v: string): string {
   try {
     return decodeURIComponent(v);
   } catch {
-    return v.replace(/%40/g, '@');
+    return v;
   }
 }
 
