@@ -339,6 +339,32 @@ describe('badges on host pages', () => {
       await expectBadges(page, { ...spec.badges, 'li.wei@umbrella.co': 1 }, 'chip added');
       await page.evaluate(() => document.getElementById('new-chip').remove());
       await expectBadges(page, spec.badges, 'chip removed');
+      // What the rep types in the message body is never read, not while typing, not after.
+      await page.locator('div[aria-label="Message Body"]').click();
+      await page.keyboard.type(' Please also loop in li.wei@umbrella.co and ken.ito@stark.jp ');
+      await page.waitForTimeout(1000);
+      // The rep leaves the body (a field left is read again, when it is one Unison reads).
+      await page.evaluate(() => document.activeElement.blur());
+      await page.waitForTimeout(1000);
+      await expectBadges(page, spec.badges, 'after typing in the body');
+    });
+  });
+
+  it('badges the recipients and body of a message the rep expands, and drops them when it collapses again', async () => {
+    await onFixture('gmail-thread.html', async (page, spec) => {
+      await expectBadges(page, spec.badges, 'thread');
+      const expand = (on) =>
+        page.evaluate((on) => {
+          const m = document.querySelector(on ? '.adn.kv' : '.adn.h7#expanded-by-test');
+          m.classList.toggle('kv', !on);
+          m.classList.toggle('h7', on);
+          m.id = 'expanded-by-test';
+        }, on);
+      await expand(true);
+      // Its recipient chip and the mailto link in its body.
+      await expectBadges(page, { ...spec.badges, 'raj.patel@globex.com': spec.badges['raj.patel@globex.com'] + 2 }, 'message expanded');
+      await expand(false);
+      await expectBadges(page, spec.badges, 'message collapsed again');
     });
   });
 
@@ -781,7 +807,21 @@ describe('badges on host pages', () => {
       assert.ok(inside.hrefs.every((h) => /^https?:\/\//.test(h)), inside.hrefs.join(' '));
       assert.match(inside.text, /<img src=x id="inj-img"/);
       assert.match(inside.text, /Ann <i id="inj-i">Lee<\/i>/);
+      // The campaign's name and channel, in the card's touches.
+      assert.match(inside.text, /<b id="inj-b">Bold<\/b> campaign/);
+      assert.match(inside.text, /<script>alert\(1\)<\/script>/);
       assert.equal(inside.pwned, null);
+      // The popup too: the name as text, and no element made of it.
+      const popup = await session.popupPage(page);
+      try {
+        const ann = popup.getByRole('list', { name: 'Leads on this page' }).locator(':scope > li').filter({ hasText: 'ann@acme.io' });
+        await ann.waitFor();
+        assert.match(await ann.innerText(), /Ann <i id="inj-i">Lee<\/i>/);
+        assert.match(await ann.innerText(), /First campaign: /);
+        assert.equal(await popup.locator('#inj-b, #inj-i, #inj-img').count(), 0);
+      } finally {
+        await popup.close();
+      }
     });
   });
 });
