@@ -31,11 +31,20 @@ describe('Gmail thread list', () => {
     expect(doc.querySelectorAll('.yW [name="me"]').length).toBe(2);
     expect(of(mentions, 'sam@seller.example')).toHaveLength(0);
     expect(gmail.ownEmails(doc)).toEqual(['sam@seller.example']);
-    // Each source on its own: the me spans, the account button, the tab title.
+    // Each source on its own: the tab title, the account button, the me spans.
+    const only = (source: 'title' | 'account' | 'me') => {
+      const { doc: d } = open('gmail-inbox.html');
+      if (source !== 'title') d.title = 'Inbox (3) - Gmail';
+      if (source !== 'account') d.querySelector(GMAIL_SELECTORS.account)!.remove();
+      if (source !== 'me') for (const n of [...d.querySelectorAll('[name="me"]')]) n.remove();
+      return gmail.ownEmails(d);
+    };
+    expect(only('title')).toEqual(['sam@seller.example']);
+    expect(only('account')).toEqual(['sam@seller.example']);
+    expect(only('me')).toEqual(['sam@seller.example']);
+    doc.title = 'Inbox (3) - Gmail';
     for (const n of [...doc.querySelectorAll('[name="me"]')]) n.remove();
     doc.querySelector(GMAIL_SELECTORS.account)!.remove();
-    expect(gmail.ownEmails(doc)).toEqual(['sam@seller.example']);
-    doc.title = 'Inbox (3) - Gmail';
     expect(gmail.ownEmails(doc)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterFor } from '@/utils/sites';
-import { SITE_IDS } from '@/utils/sites/hosts';
+import { SITE_IDS, builtinSiteCovering, builtinSiteForHost } from '@/utils/sites/hosts';
 import { loadFixture } from './load';
 
 const id = (url: string, custom: string[] = []) => adapterFor(new URL(url), custom)?.id ?? null;
@@ -31,6 +31,37 @@ describe('adapterFor', () => {
     expect(id('https://crm.zoho.eu/crm/org1/tab/Contacts/2')).toBe('zoho');
     expect(id('https://crm.zoho.com.au/crm/')).toBe('zoho');
     expect(id('https://crm.zohocloud.ca/crm/')).toBe('zoho');
+  });
+
+  it('runs the content script (its manifest patterns) on every host the sites are routed for', () => {
+    const hosts = [
+      'mail.google.com',
+      'outlook.office.com',
+      'outlook.live.com',
+      'outlook.office365.com',
+      'acme-dev-ed.lightning.force.com',
+      'acme.my.salesforce.com',
+      'app.hubspot.com',
+      'app-eu1.hubspot.com',
+      'app-na2.hubspot.com',
+      'acme.crm4.dynamics.com',
+      'acme.crm.dynamics.com',
+      'acme.pipedrive.com',
+      'crm.zoho.com',
+      'crm.zoho.eu',
+      'crm.zoho.in',
+      'crm.zoho.com.au',
+      'crm.zoho.jp',
+      'crm.zohocloud.ca',
+    ];
+    for (const h of hosts) {
+      expect(builtinSiteForHost(h)?.id, h).toBeTruthy();
+      // `builtinSiteCovering` reads the manifest's patterns (BUILTIN_MATCHES).
+      expect(builtinSiteCovering(h)?.id, h).toBe(builtinSiteForHost(h)!.id);
+    }
+    // Another HubSpot data centre is read as HubSpot, but the built-in script does not run there (added in Sites).
+    expect(builtinSiteForHost('app-ap9.hubspot.com')?.id).toBe('hubspot');
+    expect(builtinSiteCovering('app-ap9.hubspot.com')).toBeUndefined();
   });
 
   it('uses the generic adapter on custom domains only, matching the host exactly', () => {
