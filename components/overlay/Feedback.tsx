@@ -87,31 +87,23 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
   const relForAsset = rel && (rel.contentId ?? null) === (asset?.id ?? null) ? rel : undefined;
   const info = answers.info_sufficiency;
   const common = { leadEmail: email };
+  /** An answer's button: pressed when it is the saved answer; a click saves it (unless `before` says no). */
+  const answer = (label: string, pressed: boolean, input: FeedbackRequestInput, before?: () => boolean | void) => (
+    <button type="button" aria-pressed={pressed} onClick={() => before?.() !== false && void record(input, label)}>
+      {label}
+    </button>
+  );
 
   return (
     <div class="feedback" ref={root}>
       <div class="q" role="group" aria-label="Lead quality">
         <span class="qlabel">Lead</span>
-        <button
-          type="button"
-          aria-pressed={q?.value === 'good'}
-          onClick={() => {
-            setShowReasons(false);
-            void record({ ...common, type: 'lead_quality', value: 'good', campaignId: firstCampaign }, 'Good lead');
-          }}
-        >
-          Good lead
-        </button>
-        <button
-          type="button"
-          aria-pressed={q?.value === 'poor_fit'}
-          onClick={() => {
-            setShowReasons(true);
-            if (q?.value !== 'poor_fit') void record({ ...common, type: 'lead_quality', value: 'poor_fit', campaignId: firstCampaign }, 'Poor fit');
-          }}
-        >
-          Poor fit
-        </button>
+        {answer('Good lead', q?.value === 'good', { ...common, type: 'lead_quality', value: 'good', campaignId: firstCampaign }, () => setShowReasons(false))}
+        {answer('Poor fit', q?.value === 'poor_fit', { ...common, type: 'lead_quality', value: 'poor_fit', campaignId: firstCampaign }, () => {
+          setShowReasons(true);
+          // Saved already: the click only offers the reasons again.
+          return q?.value !== 'poor_fit';
+        })}
       </div>
       {(showReasons || q?.value === 'poor_fit') && (
         <div class="reasons" role="group" aria-label="Why a poor fit">
@@ -130,44 +122,13 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
       )}
       <div class="q" role="group" aria-label={asset ? `Content: ${asset.title}` : 'Content'}>
         <span class="qlabel">Content</span>
-        <button
-          type="button"
-          aria-pressed={relForAsset?.value === 'relevant'}
-          onClick={() =>
-            void record({ ...common, type: 'content_relevance', value: 'relevant', contentId: asset?.id ?? null, campaignId: assetCampaign }, 'Content relevant')
-          }
-        >
-          Content relevant
-        </button>
-        <button
-          type="button"
-          aria-pressed={relForAsset?.value === 'not_relevant'}
-          onClick={() =>
-            void record(
-              { ...common, type: 'content_relevance', value: 'not_relevant', contentId: asset?.id ?? null, campaignId: assetCampaign },
-              'Content not relevant',
-            )
-          }
-        >
-          Content not relevant
-        </button>
+        {answer('Content relevant', relForAsset?.value === 'relevant', { ...common, type: 'content_relevance', value: 'relevant', contentId: asset?.id ?? null, campaignId: assetCampaign })}
+        {answer('Content not relevant', relForAsset?.value === 'not_relevant', { ...common, type: 'content_relevance', value: 'not_relevant', contentId: asset?.id ?? null, campaignId: assetCampaign })}
       </div>
       <div class="q" role="group" aria-label="Information">
         <span class="qlabel">Info</span>
-        <button
-          type="button"
-          aria-pressed={info?.value === 'sufficient'}
-          onClick={() => void record({ ...common, type: 'info_sufficiency', value: 'sufficient', campaignId: firstCampaign }, 'Info sufficient')}
-        >
-          Info sufficient
-        </button>
-        <button
-          type="button"
-          aria-pressed={info?.value === 'insufficient'}
-          onClick={() => void record({ ...common, type: 'info_sufficiency', value: 'insufficient', campaignId: firstCampaign }, 'Need more info')}
-        >
-          Need more info
-        </button>
+        {answer('Info sufficient', info?.value === 'sufficient', { ...common, type: 'info_sufficiency', value: 'sufficient', campaignId: firstCampaign })}
+        {answer('Need more info', info?.value === 'insufficient', { ...common, type: 'info_sufficiency', value: 'insufficient', campaignId: firstCampaign })}
       </div>
       <div class="q">
         <button type="button" aria-expanded={requestOpen} onClick={() => setRequestOpen(!requestOpen)}>
