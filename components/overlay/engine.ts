@@ -8,7 +8,7 @@
  * thousands of addresses stays responsive (and the scan is capped, see `limit`).
  */
 import type { LeadSummary } from '@/utils/protocol';
-import { partitionFar, type FarTest } from '@/utils/sites/dom';
+import { parentOf, partitionFar, type FarTest } from '@/utils/sites/dom';
 import type { Mention, ScanClaims, ScanResume, SiteAdapter } from '@/utils/sites/types';
 import { BADGE_TAG } from './Badge';
 
@@ -763,10 +763,10 @@ export class OverlayEngine {
     if (recheckWithin !== 'all') {
       const targets = new Set(recheckWithin);
       const around = new Set<Node>();
-      for (const t of recheckWithin) for (let n: Node | null = t; n && !around.has(n); n = up(n)) around.add(n);
+      for (const t of recheckWithin) for (let n: Node | null = t; n && !around.has(n); n = parentOf(n)) around.add(n);
       recheck = (anchor) => {
         if (around.has(anchor)) return true;
-        for (let n: Node | null = anchor; n; n = up(n)) if (targets.has(n)) return true;
+        for (let n: Node | null = anchor; n; n = parentOf(n)) if (targets.has(n)) return true;
         return false;
       };
     }
@@ -802,11 +802,6 @@ function smallAddition(records: MutationRecord[]): boolean {
     }
   }
   return true;
-}
-
-/** The parent of a node, or the host of a shadow root. */
-function up(n: Node): Node | null {
-  return n.parentNode ?? (n as ShadowRoot).host ?? null;
 }
 
 /** Drops roots contained in another root of the set. */
