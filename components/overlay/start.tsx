@@ -30,8 +30,9 @@ export function isOwnNode(node: Node): boolean {
   return el?.closest(OWN) != null;
 }
 
-export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api): Promise<void> {
-  const hello = await client.hello();
+/** @param known  the background's `hello` answer when the caller has it already (switched on again) */
+export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi = api, known?: Awaited<ReturnType<OverlayApi['hello']>>): Promise<void> {
+  const hello = known ?? (await client.hello());
   if (!hello?.enabled || !hello.siteId) {
     // Switched off here: Unison starts when the settings change (switched on again). The newest
     // message decides: one that came while an older one was asking answers for the settings now.
@@ -42,7 +43,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
       void client.hello().then((h) => {
         if (n !== asked || !h?.enabled) return;
         browser.runtime.onMessage.removeListener(again);
-        void startOverlay(ctx, client);
+        void startOverlay(ctx, client, h);
       });
     };
     browser.runtime.onMessage.addListener(again);
