@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { browserApis, customDomainGranted, type PermissionsApi } from '@/utils/custom-sites';
 import { readStoredSettings, updateSettings } from '@/utils/settings';
-import { BUILTIN_SITES, builtinSiteCovering, builtinSiteForHost, customDomainMatches, normaliseDomain, type SiteId } from '@/utils/sites/hosts';
+import { BUILTIN_SITES, builtinSiteCovering, builtinSiteForHost, customDomainMatches, normaliseDomain, patternHost, type SiteId } from '@/utils/sites/hosts';
 
 interface SiteRow {
   id: SiteId;
@@ -14,7 +14,7 @@ const SITES: SiteRow[] = [
   ...BUILTIN_SITES.map((s) => ({
     id: s.id,
     label: s.label,
-    hosts: s.matches.map((m) => m.replace(/^https:\/\//, '').replace(/\/\*$/, '')).join(', '),
+    hosts: s.matches.map(patternHost).join(', '),
   })),
   { id: 'custom', label: 'Custom domains', hosts: 'the CRM domains you add below' },
 ];

@@ -71,10 +71,16 @@ export function builtinSiteCovering(host: string): SiteHosts | undefined {
   const h = host.toLowerCase();
   return BUILTIN_SITES.find((s) =>
     s.matches.some((m) => {
-      const p = m.slice(m.indexOf('//') + 2, m.indexOf('/', m.indexOf('//') + 2));
+      const p = patternHost(m);
       return p.startsWith('*.') ? h === p.slice(2) || h.endsWith(p.slice(1)) : h === p;
     }),
   );
+}
+
+/** The host part of a match pattern (`https://*.dynamics.com/*` gives `*.dynamics.com`). */
+export function patternHost(pattern: string): string {
+  const from = pattern.indexOf('//') + 2;
+  return pattern.slice(from, pattern.indexOf('/', from));
 }
 
 /**
