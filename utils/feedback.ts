@@ -56,6 +56,31 @@ export interface Stamp {
   newId?: () => string;
 }
 
+/** Trimmed text, or null when empty. */
+function textOrNull(v: string | null | undefined): string | null {
+  return v?.trim() || null;
+}
+
+/**
+ * Whether a stored event is the one a click made: the same question, answer, lead, content,
+ * campaign, request and note, from the same site (the click sent again after its answer was lost).
+ */
+function sameClick(e: StoredFeedback, input: FeedbackRequestInput, site: EventSite): boolean {
+  const request = input.type === 'content_request';
+  return (
+    e.type === input.type &&
+    e.value === input.value &&
+    e.site === site &&
+    e.leadEmail === (input.leadEmail ?? null) &&
+    e.campaignId === (input.campaignId ?? null) &&
+    e.contentId === (input.contentId ?? null) &&
+    e.reason === (input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null) &&
+    e.note === textOrNull(input.note) &&
+    e.product === (request ? textOrNull(input.product) : null) &&
+    e.format === (request ? input.format : null)
+  );
+}
+
 /**
  * Makes and stores the event for a click. The earlier answer to the same question (for content
  * relevance: about the same asset) is superseded; the client's own `supersedes` is not trusted.
@@ -63,21 +88,27 @@ export interface Stamp {
 export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, stamp: Stamp): Promise<StoredFeedback> {
   const now = stamp.now ?? new Date();
   return db.transaction('rw', db.feedback, async () => {
+    // The click's own id (made when the rep clicked): the same click sent again is stored once.
+    const stored = input.id ? await db.feedback.get(input.id) : undefined;
+    if (stored) {
+      if (sameClick(stored, input, stamp.site)) return stored;
+      throw new Error(`Event ${input.id} is stored already, with other answers`);
+    }
     const earlier = input.leadEmail ? await db.feedback.where('leadEmail').equals(input.leadEmail).toArray() : [];
     const sameQuestion = earlier
       .filter((e) => e.type === input.type && (input.type !== 'content_relevance' || (e.contentId ?? null) === (input.contentId ?? null)))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const previous = input.type === 'content_request' ? undefined : sameQuestion[sameQuestion.length - 1];
     const event: StoredFeedback = {
-      id: (stamp.newId ?? (() => crypto.randomUUID()))(),
+      id: input.id ?? (stamp.newId ?? (() => crypto.randomUUID()))(),
       type: input.type,
       value: input.value,
       reason: input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null,
-      note: input.note?.trim() ? input.note.trim() : null,
+      note: textOrNull(input.note),
       leadEmail: input.leadEmail ?? null,
       campaignId: input.campaignId ?? null,
       contentId: input.contentId ?? null,
-      product: input.type === 'content_request' ? input.product?.trim() || null : null,
+      product: input.type === 'content_request' ? textOrNull(input.product) : null,
       format: input.type === 'content_request' ? input.format : null,
       rep: stamp.rep,
       site: stamp.site,
@@ -127,8 +158,11 @@ export async function undoFeedback(db: UnisonDB, id: string, now = new Date(), s
  * one noted since goes on the newest note (the rep edits the note), but one changed since takes
  * none, or the note would bring the old answer back.
  */
-export async function addNote(db: UnisonDB, id: string, note: string, stamp: Stamp): Promise<StoredFeedback | null> {
+export async function addNote(db: UnisonDB, id: string, note: string, stamp: Stamp, noteId?: string): Promise<StoredFeedback | null> {
   return db.transaction('rw', db.feedback, async () => {
+    // The note's own id (made when the rep saved it): the same note sent again is stored once.
+    const stored = noteId ? await db.feedback.get(noteId) : undefined;
+    if (stored) return stored.note === textOrNull(note) && stored.site === stamp.site ? stored : null;
     let base = await db.feedback.get(id);
     // A note goes only on an answer made where it is written (as an undo).
     if (base && base.site !== stamp.site) return null;
@@ -142,8 +176,8 @@ export async function addNote(db: UnisonDB, id: string, note: string, stamp: Sta
     const now = stamp.now ?? new Date();
     const event: StoredFeedback = {
       ...base,
-      id: (stamp.newId ?? (() => crypto.randomUUID()))(),
-      note: note.trim() || null,
+      id: noteId ?? (stamp.newId ?? (() => crypto.randomUUID()))(),
+      note: textOrNull(note),
       rep: stamp.rep,
       site: stamp.site,
       createdAt: new Date(Math.max(now.getTime(), Date.parse(base.createdAt) + 1)).toISOString(),

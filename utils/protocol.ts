@@ -26,16 +26,18 @@ const lookupRequest = z.object({ type: z.literal('lookup'), emails: z.array(z.st
 const helloRequest = z.object({ type: z.literal('hello') }).strict();
 const cardRequest = z.object({ type: z.literal('card'), email: emailSchema }).strict();
 /**
- * A click: one question's fields plus the common ones, each variant strict, so a field the
- * background does not expect (an id, a time, a rep, a site) makes the whole message refused
- * instead of being dropped silently.
+ * A click: one question's fields plus the common ones, and the event's `id`, a UUID made when
+ * the rep clicked (the idempotency key: the same click sent again is stored once). Each variant
+ * is strict, so a field the background does not expect (a time, a rep, a site) makes the whole
+ * message refused instead of being dropped silently.
  */
+const clickFields = { ...feedbackCommonInputSchema.shape, id: z.uuid().optional() };
 const [leadQualityInput, contentRelevanceInput, infoSufficiencyInput, contentRequestInput] = feedbackInputSchema.options;
 const feedbackClickSchema = z.discriminatedUnion('type', [
-  leadQualityInput.extend(feedbackCommonInputSchema.shape).strict(),
-  contentRelevanceInput.extend(feedbackCommonInputSchema.shape).strict(),
-  infoSufficiencyInput.extend(feedbackCommonInputSchema.shape).strict(),
-  contentRequestInput.extend(feedbackCommonInputSchema.shape).strict(),
+  leadQualityInput.extend(clickFields).strict(),
+  contentRelevanceInput.extend(clickFields).strict(),
+  infoSufficiencyInput.extend(clickFields).strict(),
+  contentRequestInput.extend(clickFields).strict(),
 ]);
 const feedbackRequest = z
   .object({
@@ -45,7 +47,8 @@ const feedbackRequest = z
   .strict()
   .refine((m) => m.input.type === 'content_request' || !!m.input.leadEmail, { message: 'leadEmail is required', path: ['input', 'leadEmail'] });
 const undoRequest = z.object({ type: z.literal('undo'), id: z.uuid() }).strict();
-const noteRequest = z.object({ type: z.literal('note'), id: z.uuid(), note: z.string().max(NOTE_MAX) }).strict();
+/** A note on answer `id`; `noteId`, made when the rep saved the note, is the note event's own id. */
+const noteRequest = z.object({ type: z.literal('note'), id: z.uuid(), note: z.string().max(NOTE_MAX), noteId: z.uuid().optional() }).strict();
 const pendingRequest = z.object({ type: z.literal('pending-count') }).strict();
 const syncNowRequest = z.object({ type: z.literal('sync-now') }).strict();
 const settingsChangedRequest = z.object({ type: z.literal('settings-changed') }).strict();

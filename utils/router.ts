@@ -164,7 +164,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'undo', ok: !!removed, answers };
     }
     case 'note': {
-      const event = sameDomain(deps, from, req.id) ? await addNote(db, req.id, req.note, { rep, site: from.site, now }) : null;
+      const event = sameDomain(deps, from, req.id) ? await addNote(db, req.id, req.note, { rep, site: from.site, now }, req.noteId) : null;
       if (!event) return { type: 'note', ok: false, answers: {} };
       rememberDomain(deps, from, event.id);
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};

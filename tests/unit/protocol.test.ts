@@ -31,6 +31,15 @@ describe('parseRequest', () => {
     ).toEqual({ type: 'feedback', input: { type: 'lead_quality', value: 'good', leadEmail: 'ann@acme.io', note: 'x'.repeat(NOTE_MAX) } });
   });
 
+  it("keeps a click's own id, made at the click, when it is a UUID, and refuses any other", () => {
+    const id = crypto.randomUUID();
+    const input = { type: 'lead_quality', value: 'good', leadEmail: 'ann@acme.io' };
+    expect(parseRequest({ type: 'feedback', input: { ...input, id } }, 'content')).toEqual({ type: 'feedback', input: { ...input, id } });
+    expect(parseRequest({ type: 'feedback', input: { ...input, id: 'click-1' } }, 'content')).toBeNull();
+    expect(parseRequest({ type: 'note', id, note: 'x', noteId: crypto.randomUUID() }, 'content')).not.toBeNull();
+    expect(parseRequest({ type: 'note', id, note: 'x', noteId: 'note-1' }, 'content')).toBeNull();
+  });
+
   it('refuses fields it does not know, anywhere in the message', () => {
     const input = { type: 'info_sufficiency', value: 'sufficient', leadEmail: 'ann@acme.io' };
     expect(parseRequest({ type: 'feedback', input }, 'content')).not.toBeNull();

@@ -156,9 +156,11 @@ describe('router: ignores', () => {
 
   it('extra fields, at the top and inside the click', async () => {
     await expectRefused({ ...goodClick, tabId: 3 }, tabSender(GMAIL));
-    // A client may not choose the id, time, rep, site or sync state of an event.
+    // A client may not choose the time, rep, site or sync state of an event; its id (made at the
+    // click) only as a UUID.
     for (const extra of [
-      { id: crypto.randomUUID() },
+      { id: 'event-1' },
+      { id: 42 },
       { createdAt: '2020-01-01T00:00:00.000Z' },
       { rep: { name: 'Mallory', email: 'mallory@evil.example' } },
       { site: 'salesforce' },
@@ -367,6 +369,50 @@ describe('router: accepts', () => {
     )) as Extract<UnisonResponse, { type: 'feedback' }>;
     expect(firstOfItsKind.event.supersedes).toBeNull();
     expect(await db.feedback.count()).toBe(4);
+  });
+
+  it('stores a click sent again with its id once, and answers it as made', async () => {
+    const id = crypto.randomUUID();
+    const click = { type: 'feedback', input: { ...goodClick.input, id, campaignId: 'cmp-q3-webinar', note: ' Met at the webinar ' } };
+    const first = (await handleMessage(click, tabSender(GMAIL), deps())) as Extract<UnisonResponse, { type: 'feedback' }>;
+    expect(first.event).toMatchObject({ id, note: 'Met at the webinar', supersedes: null });
+    // Its answer was lost on the way back: the same click again.
+    const again = (await handleMessage(click, tabSender(GMAIL), deps())) as Extract<UnisonResponse, { type: 'feedback' }>;
+    expect(again).toMatchObject({ ok: true, event: first.event, answers: first.answers });
+    expect(await db.feedback.toArray()).toMatchObject([{ id, supersedes: null }]);
+    // A content request from the popup, sent twice, too.
+    const request = { type: 'feedback', input: { id: crypto.randomUUID(), type: 'content_request', value: 'requested', leadEmail: null, product: ' Planning ', format: 'pricing' } };
+    await handleMessage(request, popupSender(), deps());
+    await handleMessage(request, popupSender(), deps());
+    expect(await db.feedback.count()).toBe(2);
+  });
+
+  it('refuses an id in use by another event, and changes nothing', async () => {
+    const id = crypto.randomUUID();
+    await handleMessage({ type: 'feedback', input: { ...goodClick.input, id } }, tabSender(GMAIL), deps());
+    const before = await db.feedback.toArray();
+    for (const [input, sender] of [
+      [{ type: 'lead_quality', value: 'poor_fit', reason: 'no_budget', leadEmail: 'ann@acme.io', id }, tabSender(GMAIL)],
+      [{ ...goodClick.input, leadEmail: 'raj.patel@globex.com', id }, tabSender(GMAIL)],
+      [{ ...goodClick.input, note: 'another note', id }, tabSender(GMAIL)],
+      [{ ...goodClick.input, id }, tabSender('https://acme.lightning.force.com/lightning/r/Lead/00Q1/view')],
+    ] as const) {
+      await expect(handleMessage({ type: 'feedback', input }, sender, deps())).rejects.toThrow(/stored already/);
+    }
+    expect(await db.feedback.toArray()).toEqual(before);
+  });
+
+  it('stores a note sent again with its id once', async () => {
+    const made = (await handleMessage(goodClick, tabSender(GMAIL), deps())) as Extract<UnisonResponse, { type: 'feedback' }>;
+    const noteId = crypto.randomUUID();
+    const note = { type: 'note', id: made.event.id, note: 'asked for pricing', noteId };
+    const first = await handleMessage(note, tabSender(GMAIL), deps());
+    expect(first).toMatchObject({ ok: true, event: { id: noteId, supersedes: made.event.id, note: 'asked for pricing' } });
+    expect(await handleMessage(note, tabSender(GMAIL), deps())).toMatchObject({ ok: true, event: { id: noteId, supersedes: made.event.id } });
+    expect(await db.feedback.count()).toBe(2);
+    // The same id with another note is not that note.
+    expect(await handleMessage({ ...note, note: 'something else' }, tabSender(GMAIL), deps())).toMatchObject({ ok: false });
+    expect(await db.feedback.count()).toBe(2);
   });
 
   it('broadcasts the new answers to every tab', async () => {
