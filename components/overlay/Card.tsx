@@ -70,7 +70,6 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
       ref={root}
       class="card"
       role="dialog"
-      aria-modal="false"
       aria-labelledby={headingId}
       tabIndex={-1}
       onKeyDown={(e) => {
@@ -96,7 +95,7 @@ export function Card({ email, card, loading, answers, actions, onClose }: CardPr
       {loading && !card && <p class="muted">Loading…</p>}
       {/* A badged contact is a known lead: no card means the background could not answer (the
           extension was updated, the campaign data was replaced). */}
-      {!loading && !card && <p class="muted">Could not load this contact's campaign data. Reload the page to try again.</p>}
+      {!loading && !card && <p class="muted">Could not load this contact's campaign data. Reload the page and try again.</p>}
       {card && (
         <>
           {(score !== '' || lead?.stage || card.product) && (

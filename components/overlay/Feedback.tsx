@@ -10,13 +10,16 @@ export const REASONS = Object.entries(REASON_LABELS) as Array<[PoorFitReason, st
 
 export const FORMATS = Object.entries(FORMAT_LABELS) as Array<[RequestFormat, string]>;
 
+const NOT_SAVED = 'Not saved. Reload the page and try again.';
+
 /** How long the Undo button stays (the background allows a little longer). */
 export const UNDO_SHOWN_MS = 8000;
 
 export interface FeedbackActions {
   send: (input: FeedbackRequestInput) => Promise<{ id: string } | null>;
   undo: (id: string) => Promise<boolean>;
-  note: (id: string, note: string) => Promise<boolean>;
+  /** A note on answer `id`; `noteId` is the note event's own id. */
+  note: (id: string, note: string, noteId: string) => Promise<boolean>;
 }
 
 type Saved = { id: string; what: string; at: number };
@@ -37,6 +40,12 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
   // same click twice within a second (a double click) is saved once.
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const last = useRef<{ key: string; at: number; run?: Promise<boolean> }>({ key: '', at: 0 });
+  // Event ids are made here, at the click. A save that failed keeps its id for the same save
+  // again: one that reached the store after all (its answer lost on the way back) is stored once.
+  // `unsaved`: the save not known to be stored, and its id (kept until it is).
+  const unsaved = useRef(['', '']);
+  const idFor = (key: string) => (unsaved.current = unsaved.current[0] === key ? unsaved.current : [key, crypto.randomUUID()])[1];
+  const stored = (id: string) => unsaved.current[1] === id && (unsaved.current = ['', '']);
   const undone = useRef('');
   const root = useRef<HTMLDivElement>(null);
   const noteField = useRef<HTMLTextAreaElement>(null);
@@ -64,15 +73,17 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
     const now = Date.now();
     // The same click again: its answer (a save that failed may be tried again at once).
     if (key === last.current.key && now - last.current.at < 1000) return last.current.run!;
+    const id = idFor(key);
     const run = queue.current.then(async () => {
       setError('');
-      const res = await actions.send(input).catch(() => null);
+      const res = await actions.send({ ...input, id }).catch(() => null);
       if (!res) {
         if (last.current.run === run) last.current.key = '';
-        setError('Not saved: Unison could not reach its storage. Reload the page and try again.');
+        setError(NOT_SAVED);
         return false;
       }
-      setSaved({ id: res.id, what, at: Date.now() });
+      stored(id);
+      setSaved({ id, what, at: Date.now() });
       setNoteOpen(false);
       setNote('');
       return true;
@@ -199,11 +210,14 @@ export function Feedback({ card, answers, actions }: { card: LeadCard; answers: 
           class="note"
           onSubmit={async (e) => {
             e.preventDefault();
-            if (await actions.note(saved.id, note)) {
+            const key = saved.id + note;
+            const id = idFor(key);
+            if (await actions.note(saved.id, note, id)) {
+              stored(id);
               setNoteOpen(false);
               setSaved({ ...saved, what: `${saved.what} (with note)`, at: 0 });
               refocus();
-            } else setError('The note was not saved.');
+            } else setError(NOT_SAVED);
           }}
         >
           <label>

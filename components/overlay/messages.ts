@@ -23,14 +23,14 @@ export const api = {
   card: async (email: string): Promise<LeadCard | null> => (await send({ type: 'card', email }, 'card'))?.card ?? null,
   feedback: async (input: FeedbackRequestInput): Promise<{ event: FeedbackEvent; answers: Answers } | null> => {
     const r = await send({ type: 'feedback', input }, 'feedback');
-    return r?.ok ? { event: r.event, answers: r.answers } : null;
+    return r?.ok ? r : null;
   },
   undo: async (id: string): Promise<Answers | null> => {
     const r = await send({ type: 'undo', id }, 'undo');
     return r?.ok ? r.answers : null;
   },
-  note: async (id: string, note: string): Promise<Answers | null> => {
-    const r = await send({ type: 'note', id, note }, 'note');
+  note: async (id: string, note: string, noteId: string): Promise<Answers | null> => {
+    const r = await send({ type: 'note', id, note, noteId }, 'note');
     return r?.ok ? r.answers : null;
   },
 };

@@ -78,7 +78,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
       const res = await client.feedback(input);
       if (!res) return null;
       if (input.leadEmail) applyAnswers(input.leadEmail, res.answers);
-      return { id: res.event.id };
+      return res.event;
     },
     undo: async (id) => {
       const email = openCard.value?.email;
@@ -87,9 +87,9 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
       if (email) applyAnswers(email, answers);
       return true;
     },
-    note: async (id, note) => {
+    note: async (id, note, noteId) => {
       const email = openCard.value?.email;
-      const answers = await client.note(id, note);
+      const answers = await client.note(id, note, noteId);
       if (!answers) return false;
       if (email) applyAnswers(email, answers);
       return true;
@@ -204,8 +204,7 @@ export async function startOverlay(ctx: ContentScriptContext, client: OverlayApi
   );
 
   function report(): SpottedReport {
-    const leads = engine.spottedLeads().map(({ email, name, firstCampaign, answers }) => ({ email, name, firstCampaign, answers }));
-    return { site: hello!.site, leads, scanned: engine.scanned, capped: engine.capped };
+    return { site: hello!.site, leads: engine.spottedLeads(), scanned: engine.scanned, capped: engine.capped };
   }
 
   ctx.onInvalidated(() => engine.stop());

@@ -272,6 +272,9 @@ function RequestForm({
   const [busy, setBusy] = useState(false);
   const asked = useRef(0);
   const firstField = useRef<HTMLSelectElement>(null);
+  // The request's event id is made here, when the rep sends it. A send that failed keeps its id
+  // for the same request sent again: one that reached the store after all is stored once.
+  const unsaved = useRef<{ key: string; id: string } | null>(null);
 
   useEffect(() => {
     firstField.current?.focus();
@@ -320,12 +323,16 @@ function RequestForm({
     };
     if (leadEmail && context.campaignId) input.campaignId = context.campaignId;
     if (leadEmail && context.contentId) input.contentId = context.contentId;
+    const key = JSON.stringify(input);
+    if (unsaved.current?.key !== key) unsaved.current = { key, id: crypto.randomUUID() };
+    input.id = unsaved.current.id;
     try {
       const res = reply(await api.send({ type: 'feedback', input }).catch(() => null), 'feedback');
       if (!res?.ok) {
         setError('Not saved: Unison could not reach its storage. Try again.');
         return;
       }
+      unsaved.current = null;
       const who = leadEmail ? (leads.find((l) => l.email === leadEmail)?.name ?? leadEmail) : null;
       const p = product.trim();
       onSent(leadEmail, res.answers, `Request sent: ${FORMAT_LABELS[format].toLowerCase()}${p ? ` on ${p}` : ''}${who ? ` for ${who}` : ''}.`);

@@ -29,8 +29,13 @@ function makeCard(): LeadCard {
   };
 }
 
+/** The event id the card makes at the click. */
+const UUID = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+/** The id of the `n`-th save (from 0). */
+const sentId = (n: number): string => actions.send.mock.calls[n][0].id;
+
 let root: HTMLDivElement;
-let actions: FeedbackActions & { send: ReturnType<typeof vi.fn>; undo: ReturnType<typeof vi.fn> };
+let actions: FeedbackActions & { send: ReturnType<typeof vi.fn>; undo: ReturnType<typeof vi.fn>; note: ReturnType<typeof vi.fn> };
 beforeEach(() => {
   root = document.createElement('div');
   document.body.append(root);
@@ -135,10 +140,11 @@ describe('the lead card', () => {
   it('saves one click with the campaign and asset, offers Undo and a note', async () => {
     mount();
     await click('Good lead');
-    expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
+    expect(actions.send).toHaveBeenCalledWith({ id: UUID, leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
     expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Good lead');
     await click('Content not relevant');
     expect(actions.send).toHaveBeenLastCalledWith({
+      id: UUID,
       leadEmail: 'ann@acme.io',
       type: 'content_relevance',
       value: 'not_relevant',
@@ -146,22 +152,25 @@ describe('the lead card', () => {
       campaignId: 'cmp-nurture',
     });
     await click('Undo');
-    expect(actions.undo).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000002');
+    // Each click its own event id, made at the click.
+    expect(sentId(1)).not.toBe(sentId(0));
+    expect(actions.undo).toHaveBeenCalledWith(sentId(1));
     await click('Info sufficient');
     await click('Add a note');
     await typeInto(root.querySelector('form.note textarea')!, 'Asked for pricing');
     await click('Save note');
-    expect(actions.note).toHaveBeenCalledWith('00000000-0000-4000-8000-000000000003', 'Asked for pricing');
+    expect(actions.note).toHaveBeenCalledWith(sentId(2), 'Asked for pricing', UUID);
+    expect(actions.note.mock.calls[0][2]).not.toBe(sentId(2));
   });
 
   it('offers reasons after Poor fit and records the reason', async () => {
     mount();
     expect(button('No budget')).toBeUndefined();
     await click('Poor fit');
-    expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', campaignId: 'cmp-q3' });
+    expect(actions.send).toHaveBeenCalledWith({ id: UUID, leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', campaignId: 'cmp-q3' });
     for (const r of ['Wrong persona', 'No budget', 'No need', 'Bad timing', 'Competitor', 'Unreachable', 'Duplicate', 'Other']) expect(button(r), r).toBeTruthy();
     await click('Competitor');
-    expect(actions.send).toHaveBeenLastCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', reason: 'competitor', campaignId: 'cmp-q3' });
+    expect(actions.send).toHaveBeenLastCalledWith({ id: UUID, leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'poor_fit', reason: 'competitor', campaignId: 'cmp-q3' });
   });
 
   it('requests content with the product prefilled', async () => {
@@ -212,7 +221,7 @@ describe('the lead card', () => {
     mount({}, vi.fn(), card);
     expect(root.querySelector('[role="group"][aria-label^="Content:"]')!.getAttribute('aria-label')).toBe('Content: <img src=x onerror=alert(1)>');
     await click('Content relevant');
-    expect(actions.send).toHaveBeenLastCalledWith({ leadEmail: 'ann@acme.io', type: 'content_relevance', value: 'relevant', contentId: 'ast-evil', campaignId: 'cmp-nurture' });
+    expect(actions.send).toHaveBeenLastCalledWith({ id: UUID, leadEmail: 'ann@acme.io', type: 'content_relevance', value: 'relevant', contentId: 'ast-evil', campaignId: 'cmp-nurture' });
   });
 
   it('keeps the request form and what was typed when the request could not be saved', async () => {
@@ -239,6 +248,45 @@ describe('the lead card', () => {
     expect(actions.send.mock.calls[1][0].note).toBe('For the CFO');
     expect(root.querySelector('form.request')).toBeNull();
     expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Requested');
+  });
+
+  it('sends a failed save again with the same event id, later too, and makes a new id once it is saved', async () => {
+    // The store took the first save, but its answer was lost on the way back (the worker restarted):
+    // sent again with the same id, the background stores it once.
+    actions.send.mockResolvedValueOnce(null);
+    const now = vi.spyOn(Date, 'now');
+    try {
+      mount();
+      await click('Good lead');
+      expect(root.querySelector('[role="status"]')!.textContent).toContain('Not saved');
+      now.mockReturnValue(Date.now() + 5000);
+      await click('Good lead');
+      expect(sentId(1)).toBe(sentId(0));
+      expect(sentId(0)).toEqual(UUID);
+      expect(root.querySelector('[role="status"]')!.textContent).toContain('Saved: Good lead');
+      // Saved: the same answer clicked again later is a new click, with a new id.
+      now.mockReturnValue(Date.now() + 10_000);
+      await click('Good lead');
+      expect(actions.send).toHaveBeenCalledTimes(3);
+      expect(sentId(2)).not.toBe(sentId(1));
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('sends a note that failed again with the same event id', async () => {
+    actions.note.mockResolvedValueOnce(false);
+    mount();
+    await click('Good lead');
+    await click('Add a note');
+    await typeInto(root.querySelector('form.note textarea')!, 'Asked for pricing');
+    await click('Save note');
+    expect(root.querySelector('[role="status"]')!.textContent).toContain('Not saved');
+    await click('Save note');
+    expect(actions.note).toHaveBeenCalledTimes(2);
+    expect(actions.note.mock.calls[1]).toEqual(actions.note.mock.calls[0]);
+    expect(actions.note.mock.calls[0]).toEqual([sentId(0), 'Asked for pricing', UUID]);
+    expect(root.querySelector('form.note')).toBeNull();
   });
 
   it('gives the card focus when the Undo button it was on goes away after its time', async () => {
@@ -299,7 +347,7 @@ describe('the lead card', () => {
     act(() => {
       render(<Card email="ann@acme.io" card={null} loading={false} answers={{}} actions={actions} onClose={vi.fn()} />, root);
     });
-    expect(root.textContent).toContain("Could not load this contact's campaign data. Reload the page to try again.");
+    expect(root.textContent).toContain("Could not load this contact's campaign data. Reload the page and try again.");
   });
 
   it('closes on Escape', () => {
@@ -375,7 +423,7 @@ describe('touches and dates in the card', () => {
     const organic = { id: 't0', email: 'ann@acme.io', channel: 'Organic Search', at: '2026-06-01', kind: 'first' as const, campaign: null, content: null };
     mount({}, vi.fn(), { ...card, touches: [organic, ...card.touches], firstTouch: organic });
     await click('Good lead');
-    expect(actions.send).toHaveBeenCalledWith({ leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
+    expect(actions.send).toHaveBeenCalledWith({ id: UUID, leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good', campaignId: 'cmp-q3' });
   });
 
   it('names a touch with no campaign by its channel, in the first touch and in the timeline', () => {

@@ -23,6 +23,8 @@ let db: UnisonDB;
 let n = 0;
 /** Every message the popup sent to the background, in order. */
 let sent: unknown[];
+/** How many of the next feedback messages are stored but get no answer back. */
+let lostReplies = 0;
 /** Every message the popup sent to a tab: [tabId, message]. */
 let toTabs: Array<[number, unknown]>;
 let optionsOpened: number;
@@ -65,6 +67,7 @@ beforeEach(async () => {
   db = openDb(`popup-${++n}`);
   await seed();
   sent = [];
+  lostReplies = 0;
   toTabs = [];
   cardGate = Promise.resolve();
   optionsOpened = 0;
@@ -73,7 +76,13 @@ beforeEach(async () => {
   fakeBrowser.runtime.onMessage.addListener((message: unknown) => {
     sent.push(message);
       const answer = () => handleMessage(message, popupSender, { db: () => db, extensionId: fakeBrowser.runtime.id, extensionUrl: fakeBrowser.runtime.getURL('/') });
-    return (message as { type?: string }).type === 'card' ? cardGate.then(answer) : answer();
+    const type = (message as { type?: string }).type;
+    // The background stored it, and its answer was lost on the way back (the worker restarted).
+    if (type === 'feedback' && lostReplies > 0) {
+      lostReplies -= 1;
+      return answer().then(() => Promise.reject(new Error('The message port closed before a response was received.')));
+    }
+    return type === 'card' ? cardGate.then(answer) : answer();
   });
   (fakeBrowser.tabs as { sendMessage: unknown }).sendMessage = async (tabId: number, message: unknown) => {
     toTabs.push([tabId, message]);
@@ -343,6 +352,7 @@ describe('popup', () => {
     expect(sent[0]).toEqual({
       type: 'feedback',
       input: {
+        id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         type: 'content_request',
         value: 'requested',
         leadEmail: 'ann@acme.io',
@@ -355,6 +365,8 @@ describe('popup', () => {
     });
     const events = await db.feedback.toArray();
     expect(events).toHaveLength(1);
+    // The event's id is the one the popup made when the rep sent the request.
+    expect(events[0].id).toBe((sent[0] as { input: { id: string } }).input.id);
     expect(events[0]).toMatchObject({ type: 'content_request', leadEmail: 'ann@acme.io', product: 'Forecasting', format: 'one_pager', site: 'popup', rep, syncState: 'pending' });
     expect(root.querySelector('[role="status"]')?.textContent).toBe('Request sent: one-pager on Forecasting for Ann Lee.');
     await waitFor(() => root.querySelector('.pending')?.textContent === '1 pending', 'the count to follow');
@@ -375,9 +387,33 @@ describe('popup', () => {
     await waitFor(() => text().includes('Request sent'), 'the confirmation');
     expect(sent[0]).toEqual({
       type: 'feedback',
-      input: { type: 'content_request', value: 'requested', leadEmail: null, product: 'Planning', format: 'comparison', note: null },
+      input: { id: expect.any(String), type: 'content_request', value: 'requested', leadEmail: null, product: 'Planning', format: 'comparison', note: null },
     });
     expect(await db.feedback.toArray()).toMatchObject([{ leadEmail: null, product: 'Planning', format: 'comparison', site: 'popup' }]);
+  });
+
+  it('sends a request whose answer was lost again with the same event id: it is stored once', async () => {
+    await openPopup(await gmailTab());
+    await waitFor(() => !!leadItem('ann@acme.io'), 'the leads');
+    await act(() => button('Request content').click());
+    await type(field<HTMLInputElement>('Product'), 'Planning');
+    lostReplies = 1;
+    sent = [];
+    await act(() => button('Send request').click());
+    await waitFor(() => text().includes('Not saved'), 'the failure');
+    expect(await db.feedback.count()).toBe(1);
+    await act(() => button('Send request').click());
+    await waitFor(() => text().includes('Request sent'), 'the confirmation');
+    const ids = sent.filter((m) => (m as { type: string }).type === 'feedback').map((m) => (m as { input: { id: string } }).input.id);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(await db.feedback.toArray()).toMatchObject([{ id: ids[0], product: 'Planning', site: 'popup' }]);
+    // Sent: another request is another event.
+    await act(() => button('Request content').click());
+    await type(field<HTMLInputElement>('Product'), 'Planning');
+    await act(() => button('Send request').click());
+    await waitFor(() => text().includes('Request sent'), 'the second confirmation');
+    expect(await db.feedback.count()).toBe(2);
   });
 
   it('keeps a product the rep typed when the lead changes, and prefills one lead when only one is in view', async () => {
