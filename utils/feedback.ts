@@ -61,24 +61,20 @@ function textOrNull(v: string | null | undefined): string | null {
   return v?.trim() || null;
 }
 
-/**
- * Whether a stored event is the one a click made: the same question, answer, lead, content,
- * campaign, request and note, from the same site (the click sent again after its answer was lost).
- */
-function sameClick(e: StoredFeedback, input: FeedbackRequestInput, site: EventSite): boolean {
+/** What a click says, as its event stores it: the question, answer, note, lead, campaign, content and request. */
+function clickFields(input: FeedbackRequestInput) {
   const request = input.type === 'content_request';
-  return (
-    e.type === input.type &&
-    e.value === input.value &&
-    e.site === site &&
-    e.leadEmail === (input.leadEmail ?? null) &&
-    e.campaignId === (input.campaignId ?? null) &&
-    e.contentId === (input.contentId ?? null) &&
-    e.reason === (input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null) &&
-    e.note === textOrNull(input.note) &&
-    e.product === (request ? textOrNull(input.product) : null) &&
-    e.format === (request ? input.format : null)
-  );
+  return {
+    type: input.type,
+    value: input.value,
+    reason: input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null,
+    note: textOrNull(input.note),
+    leadEmail: input.leadEmail ?? null,
+    campaignId: input.campaignId ?? null,
+    contentId: input.contentId ?? null,
+    product: request ? textOrNull(input.product) : null,
+    format: request ? input.format : null,
+  } satisfies Partial<StoredFeedback>;
 }
 
 /**
@@ -88,10 +84,13 @@ function sameClick(e: StoredFeedback, input: FeedbackRequestInput, site: EventSi
 export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, stamp: Stamp): Promise<StoredFeedback> {
   const now = stamp.now ?? new Date();
   return db.transaction('rw', db.feedback, async () => {
-    // The click's own id (made when the rep clicked): the same click sent again is stored once.
+    const click = clickFields(input);
+    // The click's own id (made when the rep clicked): the same click sent again (its answer was
+    // lost on the way back), from the same site, is stored once.
     const stored = input.id ? await db.feedback.get(input.id) : undefined;
     if (stored) {
-      if (sameClick(stored, input, stamp.site)) return stored;
+      const same = stored.site === stamp.site && (Object.keys(click) as Array<keyof typeof click>).every((k) => stored[k] === click[k]);
+      if (same) return stored;
       throw new Error(`Event ${input.id} is stored already, with other answers`);
     }
     const earlier = input.leadEmail ? await db.feedback.where('leadEmail').equals(input.leadEmail).toArray() : [];
@@ -101,15 +100,7 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
     const previous = input.type === 'content_request' ? undefined : sameQuestion[sameQuestion.length - 1];
     const event: StoredFeedback = {
       id: input.id ?? (stamp.newId ?? (() => crypto.randomUUID()))(),
-      type: input.type,
-      value: input.value,
-      reason: input.type === 'lead_quality' && input.value === 'poor_fit' ? (input.reason ?? null) : null,
-      note: textOrNull(input.note),
-      leadEmail: input.leadEmail ?? null,
-      campaignId: input.campaignId ?? null,
-      contentId: input.contentId ?? null,
-      product: input.type === 'content_request' ? textOrNull(input.product) : null,
-      format: input.type === 'content_request' ? input.format : null,
+      ...click,
       rep: stamp.rep,
       site: stamp.site,
       createdAt: now.toISOString(),
