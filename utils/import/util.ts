@@ -1,5 +1,6 @@
 /** Small pure helpers of the importer: header keys, slugs, stable hashes, value clean-up. */
 import { CONTENT_TYPES, type Utm } from '../schema';
+import { decodeOrKeep } from '../uri';
 
 /**
  * The key a header is matched by: BOM and spaces trimmed, lower-cased, every run of punctuation or
@@ -131,13 +132,7 @@ export function contentFromUrl(url: string | undefined): { id: string; title: st
   }
   const seg = u.pathname.split('/').filter(Boolean).pop();
   if (!seg) return undefined;
-  let words: string;
-  try {
-    words = decodeURIComponent(seg);
-  } catch {
-    words = seg;
-  }
-  words = words.replace(/\.[a-z0-9]+$/i, '').replace(/[-_+]+/g, ' ').trim();
+  const words = decodeOrKeep(seg).replace(/\.[a-z0-9]+$/i, '').replace(/[-_+]+/g, ' ').trim();
   if (!words) return undefined;
   const title = words.charAt(0).toUpperCase() + words.slice(1);
   // The id comes from the address, so a title guessed from it never renames a curated asset.

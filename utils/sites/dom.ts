@@ -9,6 +9,7 @@
  * and which reads computed style) is called once per candidate that passed the cheap checks.
  */
 import { findEmails, firstEmail, mailtoAddresses, nameBefore, normaliseEmail, parseAddress } from '../email';
+import { decodeOrKeep } from '../uri';
 import type { SiteId } from './hosts';
 import type { Mention, ScanClaims, ScanOptions, ScanResult, SiteAdapter } from './types';
 
@@ -690,18 +691,10 @@ function carries(node: Node, email: string): boolean {
   const walker = (node.ownerDocument ?? (node as Document)).createTreeWalker(node, SHOW_ELEMENT | SHOW_TEXT);
   for (let n: Node | null = node; n; n = walker.nextNode()) {
     if (n.nodeType === TEXT) s += ' ' + (n as Text).data;
-    else for (const a of (n as Element).attributes) if (a.name !== 'data-unison-email') s += ' ' + decode(a.value);
+    else for (const a of (n as Element).attributes) if (a.name !== 'data-unison-email') s += ' ' + decodeOrKeep(a.value);
   }
   // The whole address, not a part of a longer one (ann@acme.io in joann@acme.io or ann@acme.io.uk).
   return new RegExp(`(?<![\\w.%+-])${email.replace(/\W/g, '\\$&')}(?![\\w-]|\\.\\w)`).test(s.toLowerCase());
-}
-
-function decode(v: string): string {
-  try {
-    return decodeURIComponent(v);
-  } catch {
-    return v;
-  }
 }
 
 /**
