@@ -1,62 +1,18 @@
 /**
  * Registration of the custom-domain content script. WXT's fake browser implements neither
- * `scripting` nor `permissions`, so the APIs are passed in: small in-memory versions that keep
- * state and fail the way Chromium does (a duplicate id, updating or removing an unknown id).
+ * `scripting` nor `permissions`, so the APIs are passed in: the in-memory versions of
+ * tests/support/extension-apis.ts.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Browser } from 'wxt/browser';
 import {
   CUSTOM_SCRIPT_ID,
   OVERLAY_SCRIPT,
   grantedCustomDomains,
   syncCustomContentScripts,
   type CustomSiteApis,
-  type PermissionsApi,
-  type ScriptingApi,
 } from '@/utils/custom-sites';
 import { readSettings, updateSettings } from '@/utils/settings';
-
-type Script = Browser.scripting.RegisteredContentScript;
-
-class MemoryScripting implements ScriptingApi {
-  scripts = new Map<string, Script>();
-  calls: string[] = [];
-  async getRegisteredContentScripts(filter?: { ids?: string[] }) {
-    this.calls.push('get');
-    return [...this.scripts.values()].filter((s) => !filter?.ids || filter.ids.includes(s.id)).map((s) => structuredClone(s));
-  }
-  async registerContentScripts(scripts: Script[]) {
-    this.calls.push('register');
-    for (const s of scripts) if (this.scripts.has(s.id)) throw new Error(`Duplicate script ID '${s.id}'`);
-    for (const s of scripts) this.scripts.set(s.id, structuredClone(s));
-  }
-  async updateContentScripts(scripts: Script[]) {
-    this.calls.push('update');
-    for (const s of scripts) if (!this.scripts.has(s.id)) throw new Error(`Script with ID '${s.id}' does not exist or is not fully registered`);
-    for (const s of scripts) this.scripts.set(s.id, { ...this.scripts.get(s.id)!, ...structuredClone(s) });
-  }
-  async unregisterContentScripts(filter?: { ids?: string[] }) {
-    this.calls.push('unregister');
-    const ids = filter?.ids ?? [...this.scripts.keys()];
-    for (const id of ids) if (!this.scripts.has(id)) throw new Error(`Nonexistent script ID '${id}'`);
-    for (const id of ids) this.scripts.delete(id);
-  }
-}
-
-class MemoryPermissions implements PermissionsApi {
-  origins = new Set<string>();
-  async contains(p: { origins?: string[] }) {
-    return (p.origins ?? []).every((o) => this.origins.has(o));
-  }
-  async request(p: { origins?: string[] }) {
-    for (const o of p.origins ?? []) this.origins.add(o);
-    return true;
-  }
-  async remove(p: { origins?: string[] }) {
-    for (const o of p.origins ?? []) this.origins.delete(o);
-    return true;
-  }
-}
+import { MemoryPermissions, MemoryScripting } from '../support/extension-apis';
 
 let scripting: MemoryScripting;
 let permissions: MemoryPermissions;
