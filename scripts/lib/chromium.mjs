@@ -4,10 +4,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const CANDIDATES = [process.env.UNISON_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+/** Where Chromium is looked for: the binary `UNISON_CHROMIUM` names, when set, and only there. */
+function candidates() {
+  const named = process.env.UNISON_CHROMIUM;
+  return named ? [named] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+}
 
 export function findChromium() {
-  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+  return candidates().find((p) => existsSync(p)) ?? null;
 }
 
 /** The Chromium path, or exits with the exact command that installs it. */
@@ -16,7 +20,7 @@ export function requireChromium() {
   if (found) return found;
   console.error(
     [
-      'Chromium was not found (looked for /usr/bin/chromium).',
+      `Chromium was not found (looked for ${candidates().join(' and ')}${process.env.UNISON_CHROMIUM ? ', named by UNISON_CHROMIUM' : ''}).`,
       'On Debian, install it with:',
       '',
       '    sudo apt-get update && sudo apt-get install -y chromium',

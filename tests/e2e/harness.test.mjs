@@ -3,6 +3,7 @@
 // the profile.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { eventually, launchExtension, optionsSection, routeFixture, routeHtml, setYou, stopServiceWorker } from './lib/index.mjs';
 
 const SECTIONS = ['Campaign data', 'Feedback', 'Sync', 'Sites', 'You'];
@@ -140,4 +141,28 @@ describe('end-to-end harness', () => {
     });
     await again.close();
   });
+});
+
+describe('a machine without Chromium', () => {
+  // The commands a new user runs first: each stops at once with the command that installs it.
+  const run = (script, args) =>
+    spawnSync(process.execPath, [script, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, UNISON_CHROMIUM: '/nonexistent/chromium' },
+      timeout: 60_000,
+    });
+
+  for (const [name, script, args] of [
+    ['npm test', 'scripts/test.mjs', ['--only', 'typecheck,e2e']],
+    ['npm run demo', 'scripts/demo.mjs', []],
+  ]) {
+    test(`${name} says how to install it, before any other step`, () => {
+      const r = run(script, args);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /Chromium was not found \(looked for \/nonexistent\/chromium, named by UNISON_CHROMIUM\)/);
+      assert.match(r.stderr, /apt-get install -y chromium/);
+      // Nothing ran first: no typecheck, no build.
+      assert.doesNotMatch(r.stdout, /▶|Building|built/i);
+    });
+  }
 });
