@@ -27,11 +27,12 @@ const steps = [
 let passed = 0;
 let failed = 0;
 const failures = [];
+// Before anything else: a run that would end on a missing browser says so at once, not after
+// the rest (and touches nothing: the end-to-end tests run this check themselves).
+if (steps.some((step) => step.needsChromium && (!only || only.has(step.id)))) requireChromium();
+
 rmSync('.tmp/vitest.json', { force: true });
 rmSync('.tmp/e2e-summary.json', { force: true });
-
-// Before any step: a run that would end on a missing browser says so at once, not after the rest.
-if (steps.some((step) => step.needsChromium && (!only || only.has(step.id)))) requireChromium();
 
 for (const step of steps) {
   if (only && !only.has(step.id)) continue;
