@@ -8,7 +8,7 @@
  * thousands of addresses stays responsive (and the scan is capped, see `limit`).
  */
 import type { LeadSummary } from '@/utils/protocol';
-import { parentOf, partitionFar, type FarTest } from '@/utils/sites/dom';
+import { Collector, parentOf, partitionFar, type FarTest } from '@/utils/sites/dom';
 import type { Mention, ScanClaims, ScanResume, SiteAdapter } from '@/utils/sites/types';
 import { BADGE_TAG } from './Badge';
 
@@ -331,6 +331,18 @@ export class OverlayEngine {
     return this.#badges.get(m.anchor)?.has(m.email) ?? false;
   }
 
+  /**
+   * The mentions that are not one with a badge already on the page: a pass over part of the page
+   * (the address a page drew again beside its badged link) sees nothing of what is around it, so
+   * the badges of the same addresses count as taken, by the scan's own rule (`Collector`).
+   */
+  #notBesideBadges(mentions: Mention[]): Mention[] {
+    const emails = new Set(mentions.map((m) => m.email));
+    const taken = new Collector(Infinity);
+    for (const r of this.#records()) if (emails.has(r.email)) taken.add(r.email, null, r.anchor);
+    return mentions.filter((m) => !taken.isDuplicate(m.email, m.anchor));
+  }
+
   /** Updates the cached answers of a lead (after feedback here or in another tab). */
   updateLead(email: string, patch: Partial<LeadSummary>): LeadSummary | null {
     const cur = this.known.get(email);
@@ -349,13 +361,14 @@ export class OverlayEngine {
    */
   refreshData(): Promise<void> {
     return this.#run(async () => {
-      const records = [...this.#records()];
       const fresh = new Map<string, LeadSummary | null>();
-      if (!(await this.#ask([...new Set(records.map((r) => r.email))], fresh))) return;
+      if (!(await this.#ask([...new Set([...this.#records()].map((r) => r.email))], fresh))) return;
       this.known.clear();
       for (const [e, lead] of fresh) this.known.set(e, lead);
       const own = this.#deps.ownEmails();
-      for (const rec of records) {
+      // The badges now, those made meanwhile with the old answers too (a row that came while the
+      // lookup was out): one not asked about goes, and the rescan below asks for it.
+      for (const rec of [...this.#records()]) {
         const lead = fresh.get(rec.email);
         if (rec.removed || rec.unconfirmed) continue;
         if (lead && !own.has(rec.email)) rec.handle?.confirm?.(lead);
@@ -455,6 +468,9 @@ export class OverlayEngine {
   async #handleMutations(records: MutationRecord[]): Promise<void> {
     if (this.#stopped) return;
     const { roots, prune, recheck } = this.#changed(records);
+    // Rows that left or were hidden can bring places set aside as far into view without any
+    // scroll: they are looked at after the next frame.
+    if (prune) this.#scheduleNearCheck();
     await this.#process(roots, prune, recheck);
   }
 
@@ -466,6 +482,7 @@ export class OverlayEngine {
    */
   #handleNow(records: MutationRecord[]): void {
     const { roots, prune, recheck } = this.#changed(records);
+    if (prune) this.#scheduleNearCheck();
     // The visibility check makes the browser work out the styles of what the page just added,
     // which it would do for its next frame anyway; nothing hidden gets a badge, not for a moment.
     const mentions = this.#scan(roots, prune, recheck);
@@ -478,7 +495,7 @@ export class OverlayEngine {
     const own = this.#deps.ownEmails();
     const toConfirm: BadgeRecord[] = [];
     let made = 0;
-    for (const m of mentions) {
+    for (const m of this.#notBesideBadges(mentions)) {
       if (own.has(m.email) || this.#hasBadge(m)) continue;
       const lead = this.known.get(m.email);
       if (lead === null) continue;
@@ -653,7 +670,12 @@ export class OverlayEngine {
     const wanted = mentions.filter((m) => !own.has(m.email));
     await this.#lookupUnknown(wanted.map((m) => m.email));
     if (this.#stopped) return;
-    const fresh = wanted.filter((m) => this.known.get(m.email) && !this.#hasBadge(m) && m.anchor.isConnected);
+    const { adapter, doc } = this.#deps;
+    const memo = new Map<Element, boolean>();
+    // Looked at again: while the lookup was out (or the pass yielded between slices) the page may
+    // have reused a row for another contact, or hidden it, and a batch handled at once meanwhile
+    // could not see it (nothing of this pass was tracked yet).
+    const fresh = this.#notBesideBadges(wanted.filter((m) => this.known.get(m.email) && adapter.isStillVisible(m.anchor, doc, memo, m.email)));
     if (fresh.length === 0) return;
     const whenNear = fresh.length > EAGER_BADGES ? this.#deps.whenNear : undefined;
     let made = 0;
@@ -686,7 +708,8 @@ export class OverlayEngine {
    */
   async #ask(emails: string[], into: Map<string, LeadSummary | null>): Promise<boolean> {
     let all = true;
-    for (let i = 0; i < emails.length; i += LOOKUP_CHUNK) {
+    // Stopped (switched off here): no more messages.
+    for (let i = 0; i < emails.length && !this.#stopped; i += LOOKUP_CHUNK) {
       const chunk = emails.slice(i, i + LOOKUP_CHUNK);
       const found = await this.#deps.lookup(chunk);
       if (!found) {

@@ -1078,3 +1078,158 @@ describe('overlay engine: badges near the viewport, and the lead digest', () => 
     expect(watched).toHaveLength(EAGER_BADGES + 5);
   });
 });
+
+describe('the page changing while a pass is under way', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 10));
+
+  /** The next lookup waits until `release()`. */
+  function holdNextLookup(lookup: ReturnType<typeof makeEngine>['lookup']) {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked = false;
+    lookup.mockImplementationOnce(async (emails: string[]) => {
+      asked = true;
+      await gate;
+      return lookupLeads(db, emails);
+    });
+    return { release: () => release(), asked: () => asked };
+  }
+
+  for (const digest of [true, false]) {
+    const how = digest ? 'handled at once (digest)' : 'queued for idle time';
+    it(`badges no text the page rewrote for someone else while the lookup was out (${how})`, async () => {
+      document.body.innerHTML = `<p id="note">Contact: ann@acme.io</p>`;
+      const { engine: e, lookup } = makeEngine({ digest: digest ? { has: (x) => x === 'ann@acme.io' } : undefined });
+      const held = holdNextLookup(lookup);
+      const started = e.start();
+      await vi.waitFor(() => expect(held.asked()).toBe(true));
+      // A virtual list reuses the row: its text now names someone else.
+      (document.getElementById('note')!.firstChild as Text).data = 'Contact: bob@unknown.org';
+      await Promise.resolve();
+      held.release();
+      await started;
+      await tick();
+      await e.idle();
+      expect(badges()).toEqual([]);
+      expect(e.spottedLeads()).toEqual([]);
+    });
+  }
+
+  it('badges no link whose content the page replaced, or that it hid, while the lookup was out', async () => {
+    document.body.innerHTML = `<p>Owner: <a id="owner" href="/u/1"><span>ann@acme.io</span></a></p><div id="box"><p><a href="mailto:raj.patel@globex.com">Raj</a></p></div>`;
+    const { engine: e, lookup } = makeEngine({ digest: { has: (x) => x !== 'bob@unknown.org' } });
+    const held = holdNextLookup(lookup);
+    const started = e.start();
+    await vi.waitFor(() => expect(held.asked()).toBe(true));
+    document.getElementById('owner')!.replaceChildren(Object.assign(document.createElement('span'), { textContent: 'bob@unknown.org' }));
+    document.getElementById('box')!.style.display = 'none';
+    await Promise.resolve();
+    held.release();
+    await started;
+    await tick();
+    await e.idle();
+    expect(badges()).toEqual([]);
+  });
+
+  it('new campaign data: a row that came while the lookup was out with a lead no longer there gets no badge', async () => {
+    document.body.innerHTML = `<div id="list"><p id="ann"><a href="mailto:ann@acme.io">Ann</a></p><p id="raj"><a href="mailto:raj.patel@globex.com">Raj</a></p></div>`;
+    const { engine: e, lookup } = makeEngine({ digest: { has: () => true } });
+    await e.start();
+    await e.idle();
+    expect(badges().sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    // Raj's row leaves; the page still has him as a lead in its answers.
+    document.getElementById('raj')!.remove();
+    await tick();
+    await e.idle();
+    // New campaign data without Raj: the refresh asks about Ann, and meanwhile Raj's row comes back.
+    await db.leads.delete('raj.patel@globex.com');
+    const held = holdNextLookup(lookup);
+    const refreshed = e.refreshData();
+    await vi.waitFor(() => expect(held.asked()).toBe(true));
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', `<p><a href="mailto:raj.patel@globex.com">Raj again</a></p>`);
+    await Promise.resolve();
+    held.release();
+    await refreshed;
+    await tick();
+    await e.idle();
+    expect(e.spottedLeads().map((l) => l.email)).toEqual(['ann@acme.io']);
+    expect(badges()).toEqual(['ann@acme.io']);
+  });
+
+  it('sends no lookup once stopped, for badges made just before', async () => {
+    document.body.innerHTML = `<div id="list"><p><a href="mailto:ann@acme.io">Ann</a></p></div>`;
+    const { engine: e, lookup } = makeEngine({ digest: { has: () => true } });
+    const held = holdNextLookup(lookup);
+    const started = e.start();
+    await vi.waitFor(() => expect(held.asked()).toBe(true));
+    // A new row: a badge at once, its lookup queued behind the slow first one; then switched off.
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', `<p><a href="mailto:raj.patel@globex.com">Raj</a></p>`);
+    await Promise.resolve();
+    e.stop();
+    held.release();
+    await started;
+    await tick();
+    await e.idle();
+    expect(lookup).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('one mention, one badge, whichever pass finds its parts', () => {
+  const settle = async (e: OverlayEngine) => {
+    await new Promise((r) => setTimeout(r, 10));
+    await e.idle();
+  };
+
+  for (const digest of [true, false]) {
+    const how = digest ? 'handled at once' : 'queued for idle time';
+    it(`the address beside a badged link, drawn again or later, gets no second badge (${how})`, async () => {
+      document.body.innerHTML = `<p><a href="mailto:ann@acme.io">Ann Lee</a> <span id="addr">ann@acme.io</span></p><p id="later"><a href="mailto:ann@acme.io">Ann</a></p>`;
+      const { engine: e } = makeEngine({ digest: digest ? { has: () => true } : undefined });
+      await e.start();
+      await settle(e);
+      expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+      // The page draws the address again (a new text node), and writes it beside the other link.
+      document.getElementById('addr')!.textContent = 'ann@acme.io';
+      document.getElementById('later')!.append(Object.assign(document.createElement('span'), { textContent: ' ann@acme.io' }));
+      await settle(e);
+      expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+      expect(e.badgeCount()).toBe(2);
+    });
+  }
+
+  it('the same address in a new row of its own still gets its badge', async () => {
+    document.body.innerHTML = `<ul id="list"><li><a href="mailto:ann@acme.io">Ann Lee</a></li></ul>`;
+    const { engine: e } = makeEngine({ digest: { has: () => true } });
+    await e.start();
+    await settle(e);
+    document.getElementById('list')!.insertAdjacentHTML('beforeend', `<li><a href="mailto:ann@acme.io">Ann Lee</a></li>`);
+    await settle(e);
+    expect(badges()).toEqual(['ann@acme.io', 'ann@acme.io']);
+  });
+});
+
+describe('places set aside that come into view without a scroll', () => {
+  for (const how of ['removed', 'hidden'] as const) {
+    it(`are scanned once the rows above them are ${how}`, async () => {
+      document.body.innerHTML = `<main>${Array.from({ length: 12 }, (_, i) => `<p id="r${i}"><a href="mailto:${i < 4 ? 'ann@acme.io' : 'raj.patel@globex.com'}">Contact ${i}</a></p>`).join('')}</main>`;
+      const far = new Set(['r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11']);
+      const offscreen = vi.fn((el: Element) => (far.has(el.closest('p')!.id) ? 1 : 0) as -1 | 0 | 1);
+      // The page does not scroll: the viewport check is never called.
+      const { engine: e } = makeEngine({ offscreen, onViewport: () => () => undefined });
+      await e.start();
+      await e.idle();
+      const badgedRows = () => [...document.querySelectorAll('unison-badge')].map((b) => b.closest('p')!.id);
+      expect(badgedRows()).toEqual(['r0', 'r1', 'r2', 'r3']);
+      // A filter, an archive or a collapsed section takes the top rows away: the rest move up.
+      for (const id of ['r0', 'r1', 'r2', 'r3']) {
+        const p = document.getElementById(id)!;
+        if (how === 'removed') p.remove();
+        else p.setAttribute('hidden', '');
+      }
+      far.clear();
+      await new Promise((r) => setTimeout(r, 20));
+      await e.idle();
+      expect(badgedRows()).toEqual(['r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11']);
+    });
+  }
+});
