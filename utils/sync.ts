@@ -37,6 +37,8 @@ export const BACKOFF_CAP_MS = 60 * 60_000;
 export const BACKOFF_MIN_MS = 1_000;
 /** A `Retry-After` further away than this is treated as this (a broken date must not stop sync for good). */
 export const RETRY_AFTER_MAX_MS = 24 * 60 * 60_000;
+/** The longest wait sync sets (the larger of the backoff cap and the `Retry-After` cap). */
+export const LONGEST_WAIT_MS = Math.max(BACKOFF_CAP_MS, RETRY_AFTER_MAX_MS);
 export const HELD_BODY_MAX = 500;
 /**
  * After a failure while offline, how often the alarms look whether the network is back: a service
@@ -77,6 +79,11 @@ export interface SyncStateRecord {
   failures: number;
   /** Not before this time, unless the user asks (ISO). */
   retryAt: string | null;
+  /**
+   * How long that wait was when it was set: a wait that looks longer now is over (the clock was
+   * put back since). Absent in state saved before it was kept: the longest wait sync sets.
+   */
+  retryWaitMs?: number;
   held: HeldBatch | null;
   lastSuccessAt: string | null;
   lastAttemptAt: string | null;
@@ -174,7 +181,9 @@ export function parseRetryAfter(value: string | null | undefined, now: Date = ne
   if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, RETRY_AFTER_MAX_MS);
   // HTTP dates always name a weekday or month in letters; this keeps "12.5" or "-3" out.
   if (!/[a-z]/i.test(v)) return null;
-  const at = Date.parse(v);
+  // An HTTP date is in GMT; its asctime form ("Sun Nov  6 08:49:37 1994") does not say so, and
+  // would be read as local time.
+  const at = Date.parse(/\b(?:GMT|UTC|UT|Z)\b|[+-]\d{4}\b/i.test(v) ? v : `${v} GMT`);
   if (Number.isNaN(at)) return null;
   return Math.min(Math.max(0, at - now.getTime()), RETRY_AFTER_MAX_MS);
 }
@@ -278,6 +287,16 @@ const sharedLock = createLock();
 
 // ---------------------------------------------------------------------------
 // State
+
+/**
+ * What is left of the backoff wait (0: none, or over). A wait longer than it was when set is over:
+ * the clock was put back since (it ran ahead, then was corrected), and would otherwise stop sync
+ * for as long.
+ */
+export function retryWait(state: SyncStateRecord, now: Date): number {
+  const left = state.retryAt ? Date.parse(state.retryAt) - now.getTime() : 0;
+  return left > 0 && left <= (state.retryWaitMs ?? LONGEST_WAIT_MS) ? left : 0;
+}
 
 export async function readSyncState(db: UnisonDB): Promise<SyncStateRecord> {
   const rec = (await db.meta.get(SYNC_META_KEY))?.value as Partial<SyncStateRecord> | undefined;
@@ -429,11 +448,14 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
     if (!userAsked) return { ...result, outcome: 'waiting', held: state.held };
     state.held = null;
   }
-  if (state.retryAt && Date.parse(state.retryAt) > now().getTime()) {
+  if (retryWait(state, now()) > 0) {
     const overrides = userAsked || reason === 'retry' || (reason === 'online' && (state.lastError?.kind === 'network' || state.lastError?.kind === 'timeout'));
-    if (!overrides) return { ...result, outcome: 'waiting', retryAt: state.retryAt };
+    if (!overrides) return { ...result, outcome: 'waiting', retryAt: state.retryAt! };
   }
 
+  // What an earlier run left in flight: it may have sent any of it (a run records one batch's
+  // answer while it sends the next, and can be stopped in between).
+  const sentBefore = new Set(state.inflight?.ids ?? []);
   // Everything pending now, claimed (in flight) in one transaction, with the settings it goes out with.
   state.configKey = await syncConfigKey(cfg);
   const claimed = await claimPending(db, state, batchSize, now().toISOString());
@@ -466,7 +488,9 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
       if (acceptedSet.has(e.id)) marked.push({ ...e, syncState: 'synced', syncedAt: doneAt, syncError: null });
       else if (rejectedById.has(e.id)) marked.push({ ...e, syncState: 'rejected', syncError: rejectedById.get(e.id)! });
     }
-    const answered = new Set(batchIds);
+    // An id the answer names neither way stays in flight: it was sent, so it cannot be undone,
+    // and it goes again first next run.
+    const answered = new Set([...acceptedSet, ...rejectedById.keys()]);
     inflight = inflight.filter((id) => !answered.has(id));
     const next: SyncStateRecord = {
       ...state,
@@ -491,11 +515,13 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
 
   // The answer of the previous batch being recorded while the next one is sent: at most one.
   let recording: Promise<void> = Promise.resolve();
+  const sent = new Set<string>();
   for (const events of claimed.queue) {
     const batchIds = events.map((e) => e.id);
     const at = now().toISOString();
     const payload = JSON.stringify({ schema: SYNC_SCHEMA, sentAt: at, events: events.map(toWireEvent) });
     const attempt = await send(doFetch, cfg, payload, timeoutMs, (s) => classifyStatus(s) !== 'retry');
+    for (const id of batchIds) sent.add(id);
     result.batches += 1;
     result.sent += batchIds.length;
     const cls: ResponseClass = attempt.kind === 'answer' ? classifyStatus(attempt.status!) : 'retry';
@@ -510,9 +536,13 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
       continue;
     }
 
-    // A failure: this batch stays in flight (the same ids go first next time); the events after
+    // A failure: this batch stays in flight (the same ids go first next time), and so does
+    // whatever may have reached the receiver already (left in flight by an earlier run, or sent
+    // in this one without an answer for it), which an undo must not take back. The events after
     // it are released to the next run as ordinary pending events.
-    const keep = { ids: batchIds, since: state.inflight?.since ?? at, attempts: state.inflight?.attempts ?? 1 };
+    const inBatch = new Set(batchIds);
+    const mayHaveGone = inflight.filter((id) => !inBatch.has(id) && (sentBefore.has(id) || sent.has(id)));
+    const keep = { ids: [...batchIds, ...mayHaveGone], since: state.inflight?.since ?? at, attempts: state.inflight?.attempts ?? 1 };
     if (cls === 'retry') {
       const failures = state.failures + 1;
       const retryAfter = parseRetryAfter(attempt.retryAfter, now());
@@ -524,6 +554,7 @@ async function runLocked(deps: SyncDeps, reason: SyncReason): Promise<SyncResult
         inflight: keep,
         failures,
         retryAt: retryAt.toISOString(),
+        retryWaitMs: delay,
         lastAttemptAt: at,
         lastError: {
           at: doneAt,

@@ -172,6 +172,44 @@ describe('triggers', () => {
     expect((await fakeBrowser.alarms.get(ALARM_SYNC))?.periodInMinutes).toBe(10);
   });
 
+  it('the retry alarm comes back when the worker starts without it (the browser dropped it, or the worker stopped before making it)', async () => {
+    rx.setFaults(['500']);
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+      s.sync.intervalMinutes = 60;
+    });
+    await db.feedback.bulkAdd(makeEvents(3));
+    await scheduler().onAlarm({ name: ALARM_SYNC });
+    const { retryAt } = await readSyncState(db);
+    expect(await fakeBrowser.alarms.get(ALARM_SYNC_RETRY)).toBeDefined();
+    await fakeBrowser.alarms.clearAll();
+    await scheduler().start();
+    // Not the periodic alarm an hour away: the backoff's own time.
+    expect((await fakeBrowser.alarms.get(ALARM_SYNC_RETRY))?.scheduledTime).toBe(Date.parse(retryAt!));
+    expect(rx.requests).toHaveLength(1);
+  });
+
+  it('a held batch is retried at the next alarm, or when the worker starts, after a new token the background was not told about', async () => {
+    rx.setFaults(['401', '401']);
+    await firstRunHeld('expired', 4);
+    // The options page saved a new token and closed before its message went.
+    await updateSettings((s) => {
+      s.sync.token = 'tok-2';
+    });
+    await scheduler().start();
+    expect(rx.requests).toHaveLength(2);
+    expect((await readSyncState(db)).held?.status).toBe(401);
+    // Held again, with the token in force: the alarm leaves it be until the settings change again.
+    await scheduler().onAlarm({ name: ALARM_SYNC });
+    expect(rx.requests).toHaveLength(2);
+    await updateSettings((s) => {
+      s.sync.token = 'tok-3';
+    });
+    await scheduler().onAlarm({ name: ALARM_SYNC });
+    expect(rx.requests).toHaveLength(3);
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(4);
+  });
+
   it('resumes an interrupted batch when the worker starts', async () => {
     await updateSettings((s) => {
       s.sync.endpoint = rx.url;
@@ -231,7 +269,7 @@ describe('triggers', () => {
     expect((await s.sync('alarm')).outcome).toBe('retry');
     const state = await readSyncState(db);
     expect(state.lastError?.offline).toBeUndefined();
-    await db.meta.put({ key: 'sync.state', value: { ...state, retryAt: new Date(Date.now() + 3_600_000).toISOString() } });
+    await db.meta.put({ key: 'sync.state', value: { ...state, retryAt: new Date(Date.now() + 3_600_000).toISOString(), retryWaitMs: 3_600_000 } });
     down = false;
     await s.onAlarm({ name: ALARM_SYNC });
     expect(rx.requests).toHaveLength(0);

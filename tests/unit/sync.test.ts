@@ -90,6 +90,21 @@ describe('response classes and helpers', () => {
     expect(parseRetryAfter('99999999', now)).toBe(24 * 3600_000);
   });
 
+  it('reads the asctime form of an HTTP date as GMT, wherever the machine is', () => {
+    const tz = process.env.TZ;
+    try {
+      for (const zone of ['America/Los_Angeles', 'Asia/Tokyo', 'UTC']) {
+        process.env.TZ = zone;
+        const now = new Date('2026-11-27T09:20:00.000Z');
+        expect(parseRetryAfter('Fri Nov 27 09:21:30 2026', now)).toBe(90_000);
+        expect(parseRetryAfter('Fri Nov  7 09:21:30 2026', new Date('2026-11-07T09:20:00.000Z'))).toBe(90_000);
+        expect(parseRetryAfter('Fri, 27 Nov 2026 09:21:30 GMT', now)).toBe(90_000);
+      }
+    } finally {
+      process.env.TZ = tz;
+    }
+  });
+
   it('keeps full jitter inside [min, min(cap, base * 2^(n-1))] and caps at one hour', () => {
     for (let failures = 1; failures <= 30; failures++) {
       const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
@@ -361,12 +376,13 @@ describe('partial acceptance', () => {
     expect(rx!.requests[1].ids).toEqual([makeEvent(100).id]);
   });
 
-  it('leaves ids a body with an accepted list does not mention pending', async () => {
+  it('leaves ids a body with an accepted list does not mention pending, in flight (sent: no undo), and sends them again first', async () => {
     await receiver({ faults: [{ status: 200, body: { accepted: [makeEvent(0).id] } }] });
     await db.feedback.bulkAdd(makeEvents(3));
     expect(await harness().run()).toMatchObject({ outcome: 'synced', accepted: 1 });
     expect((await db.feedback.get(makeEvent(0).id))?.syncState).toBe('synced');
     expect((await db.feedback.get(makeEvent(1).id))?.syncState).toBe('pending');
+    expect((await readSyncState(db)).inflight?.ids).toEqual([makeEvent(1).id, makeEvent(2).id]);
     await harness().run();
     expect(rx!.requests[1].ids).toEqual([makeEvent(1).id, makeEvent(2).id]);
     expect(await db.feedback.where('syncState').equals('synced').count()).toBe(3);
@@ -495,6 +511,50 @@ describe('claiming a run', () => {
     // an event after the failed batch can be undone again (it is no longer claimed)
     const released = makeEvents(1300)[1200];
     expect(state.inflight?.ids.includes(released.id)).toBe(false);
+  });
+
+  it('a run resumed after an interruption that fails keeps in flight all the earlier run may have sent: none of it can be undone', async () => {
+    await receiver({ faults: [{ status: 503, body: 'busy', store: false }] });
+    const t0 = new Date('2026-11-27T09:20:00.000Z');
+    const stamp = { rep: REP, site: 'gmail' as const, now: t0 };
+    const a = await recordFeedback(db, { leadEmail: 'ann@acme.io', type: 'lead_quality', value: 'good' }, stamp);
+    const b = await recordFeedback(db, { leadEmail: 'raj.patel@globex.com', type: 'lead_quality', value: 'good' }, stamp);
+    const c = await recordFeedback(db, { leadEmail: 'li.wei@umbrella.co', type: 'lead_quality', value: 'good' }, stamp);
+    // An earlier run claimed a and b and was stopped with both in flight: it may have sent b
+    // (a run sends a batch while it records the answer of the one before). c came after it.
+    await db.meta.put({ key: 'sync.state', value: { inflight: { ids: [a.id, b.id], since: t0.toISOString(), attempts: 1 } } });
+    // The resumed run sends a first, in a batch of its own, and gets a 503.
+    expect((await harness({ now: () => t0, batchSize: 1 }).run('startup')).outcome).toBe('retry');
+    expect((await readSyncState(db)).inflight?.ids).toEqual([a.id, b.id]);
+    const soon = new Date(t0.getTime() + 3000);
+    expect(await undoFeedback(db, b.id, soon, 'gmail')).toBeNull();
+    expect(await db.feedback.get(b.id)).toBeDefined();
+    // c was never sent: it can still be taken back.
+    expect((await undoFeedback(db, c.id, soon, 'gmail'))?.id).toBe(c.id);
+  });
+});
+
+describe('the clock', () => {
+  it('a wait set while the clock ran ahead is over once the clock is put right', async () => {
+    await receiver({ faults: [{ status: 500, body: 'busy', store: false }] });
+    await db.feedback.bulkAdd(makeEvents(3));
+    // Two hours ahead (a resumed virtual machine, a dual boot with the hardware clock in local time).
+    const ahead = new Date('2026-11-27T11:20:00.000Z');
+    expect((await harness({ now: () => ahead, random: () => 0.5 }).run('alarm')).outcome).toBe('retry');
+    // Put right: the retry time is more than two hours away now, longer than the wait was.
+    const right = new Date('2026-11-27T09:20:00.000Z');
+    expect(Date.parse((await readSyncState(db)).retryAt!) - right.getTime()).toBeGreaterThan(2 * 3600_000);
+    expect((await harness({ now: () => right }).run('alarm')).outcome).toBe('synced');
+    expect(await db.feedback.where('syncState').equals('synced').count()).toBe(3);
+  });
+
+  it('a wait within what it was set to is kept', async () => {
+    await receiver({ faults: ['429'], retryAfter: '120' });
+    await db.feedback.bulkAdd(makeEvents(2));
+    const t0 = new Date('2026-11-27T09:20:00.000Z');
+    expect((await harness({ now: () => t0 }).run('alarm')).outcome).toBe('retry');
+    expect((await harness({ now: () => new Date(t0.getTime() + 60_000) }).run('alarm')).outcome).toBe('waiting');
+    expect((await harness({ now: () => new Date(t0.getTime() + 121_000) }).run('alarm')).outcome).toBe('synced');
   });
 });
 
