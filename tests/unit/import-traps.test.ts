@@ -200,6 +200,52 @@ describe('line numbers', () => {
   });
 });
 
+describe('quotes, line breaks and cells that do not fit the header', () => {
+  it('refuse a file where a quoted cell has text after its closing quote and runs over the next lines', async () => {
+    const csv = 'email,campaign,content_title\nann@acme.io,Q3,"ROI" calculator\nbob@acme.io,Q3,Guide\ncat@acme.io,Q3,Guide\ndan@acme.io,Q3,"Pricing, 2026"\n';
+    const p = await prepareText(null, csv, { fileName: 'q.csv' });
+    expect(p.kind).toBe('failed');
+    expect(p.kind === 'failed' && p.error).toMatch(/^Line 2, column "content_title": a quoted cell has text after its closing quote.*nothing was imported\.$/);
+  });
+
+  it('report a row whose quoted cell has text after its closing quote but runs over nothing, and keep the others', async () => {
+    // The parser reads on to the next quote that ends a cell: here on the same line.
+    const csv = 'email,content_title,campaign\nann@acme.io,"ROI" calculator",Q3\nbob@acme.io,Guide,Q3\n';
+    const p = await prepareText(null, csv, { fileName: 'q.csv' });
+    expect(p.kind).toBe('ready');
+    if (p.kind !== 'ready') return;
+    expect([...p.data.leads.keys()]).toEqual(['bob@acme.io']);
+    expect(p.issues).toEqual([{ line: 2, column: 'content_title', message: expect.stringMatching(/^text after the closing quote/) }]);
+  });
+
+  it('read every row of a file with mixed line breaks (rows added by another tool), lines counted as written', async () => {
+    for (const csv of [
+      'email,touched_at,campaign\r\nann@acme.io,2026-07-01,Q3\nbob@acme.io,2026-07-02,Q3\ncat@acme.io,2026-07-03,Q3\n',
+      'email,touched_at,campaign\r\nann@acme.io,2026-07-01,Q3\r\nbob@acme.io,2026-07-02,Q3\ncat@acme.io,2026-07-03,Q3\r\n',
+      'email,touched_at,campaign\rann@acme.io,2026-07-01,Q3\r\nbob@acme.io,2026-07-02,Q3\ncat@acme.io,bad date,Q3\r',
+    ]) {
+      const p = await prepareText(null, csv, { fileName: 'm.csv' });
+      expect(p.kind).toBe('ready');
+      if (p.kind !== 'ready') continue;
+      const bad = csv.includes('bad date');
+      expect([...p.data.leads.keys()].sort()).toEqual(bad ? ['ann@acme.io', 'bob@acme.io'] : ['ann@acme.io', 'bob@acme.io', 'cat@acme.io']);
+      expect([...p.data.campaigns.values()].map((c) => c.name)).toEqual(['Q3']);
+      if (bad) expect(p.issues.map((i) => [i.line, i.column])).toEqual([[4, 'touched_at']]);
+    }
+  });
+
+  it('report a row with more cells than the header (a comma in a value without quotes), not read it shifted', async () => {
+    const csv = 'email,first_name,last_name,company,campaign,channel\nann@acme.io,Ann,Lee,"Acme, Inc.",Q3 webinar,Webinar\nraj.patel@globex.com,Raj,Patel,Globex, Inc.,Q3 webinar,Webinar\nli.wei@umbrella.co,Li,Wei,Umbrella,Q3 webinar,Webinar,,\n';
+    const p = await prepareText(null, csv, { fileName: 'c.csv' });
+    expect(p.kind).toBe('ready');
+    if (p.kind !== 'ready') return;
+    // Trailing empty cells are no harm.
+    expect([...p.data.leads.keys()]).toEqual(['ann@acme.io', 'li.wei@umbrella.co']);
+    expect(p.data.leads.get('ann@acme.io')?.company).toBe('Acme, Inc.');
+    expect(p.issues).toEqual([{ line: 3, column: 'column 7', message: '7 cells where the header has 6: a value holding “,” must be in quotes' }]);
+  });
+});
+
 describe('dates', () => {
   it('reads the formats of the contract into ISO', () => {
     expect(parseDate('2026-07-14')).toBe('2026-07-14');

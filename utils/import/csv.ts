@@ -32,10 +32,11 @@ export interface CsvHead {
 /** Reads the header row and the first rows (for detection and the mapping preview). */
 export function readHead(text: string, rows = 5): CsvHead {
   // The header row is at most 1 MB (checked before); a little more holds the preview rows.
-  const sample = text.slice(0, 1024 * 1024 + 256 * 1024);
+  const sample = oneKindOfLineBreak(text.slice(0, 1024 * 1024 + 256 * 1024));
   const parsed = Papa.parse<string[]>(sample, {
     header: false,
     skipEmptyLines: 'greedy',
+    newline: '\n',
     preview: rows + 1,
     delimitersToGuess: DELIMITERS,
   });
@@ -44,11 +45,27 @@ export function readHead(text: string, rows = 5): CsvHead {
   return { delimiter: parsed.meta.delimiter || ',', headers, preview: data.slice(1) };
 }
 
+export type QuoteProblem = 'missing' | 'invalid' | null;
+
+/**
+ * The text with every line break written as LF. The parser takes one kind of line break for the
+ * whole file, guessed from its start: a file whose header ends in CRLF and whose rows end in LF
+ * (rows appended by another tool) would have its rows read as one. The count of lines is the
+ * same, so line numbers still point into the file as written.
+ */
+export function oneKindOfLineBreak(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
 export interface StreamOptions {
   delimiter: string;
   chunkSize?: number;
-  /** Called for each data row after the header (blank lines included: the caller decides). */
-  onRow: (fields: string[], line: number, quoteProblem: boolean) => void;
+  /**
+   * Called for each data row after the header (blank lines included: the caller decides).
+   * `quote`: a quoted cell never closed (`missing`: the parser read the rest of the file into it),
+   * or one with text after its closing quote (`invalid`: the parser read on to the next quote).
+   */
+  onRow: (fields: string[], line: number, quote: QuoteProblem) => void;
   onProgress?: (fraction: number) => void;
 }
 
@@ -56,7 +73,8 @@ export interface StreamOptions {
  * Streams every row after the header row through `onRow`, yielding to the event loop between
  * chunks. Resolves when the whole text is read.
  */
-export function streamCsv(text: string, opts: StreamOptions): Promise<void> {
+export function streamCsv(input: string, opts: StreamOptions): Promise<void> {
+  const text = oneKindOfLineBreak(input);
   return new Promise((resolve, reject) => {
     let prevCursor = 0;
     let line = 1;
@@ -66,6 +84,7 @@ export function streamCsv(text: string, opts: StreamOptions): Promise<void> {
     Papa.parse<string[]>(text, {
       header: false,
       skipEmptyLines: false,
+      newline: '\n',
       delimiter: opts.delimiter,
       chunkSize: opts.chunkSize ?? DEFAULT_CHUNK_SIZE,
       step(results) {
@@ -80,9 +99,10 @@ export function streamCsv(text: string, opts: StreamOptions): Promise<void> {
           if (fields.some((f) => f.trim() !== '')) headerSeen = true;
           return;
         }
-        const quoteProblem = results.errors.some((e) => e.code === 'MissingQuotes');
+        const codes = results.errors.map((e) => e.code);
+        const quote = codes.includes('MissingQuotes') ? 'missing' : codes.includes('InvalidQuotes') ? 'invalid' : null;
         try {
-          opts.onRow(fields, start, quoteProblem);
+          opts.onRow(fields, start, quote);
         } catch (e) {
           failed = true;
           reject(e);

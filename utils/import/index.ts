@@ -124,19 +124,23 @@ export async function prepareText(db: UnisonDB | null, input: string, opts: Prep
   if (head.preview.length === 0) return failed(fileName, 'The file has a header row but no data rows.');
 
   const collector = new Collector();
-  /** Where a quoted cell opens and is never closed: the parser reads the rest of the file into it. */
-  let unclosed: { line: number; column: string } | null = null;
+  /**
+   * Where a quoted cell opens and is never closed (the parser reads the rest of the file into
+   * it), or has text after its closing quote and so runs on over the next lines.
+   */
+  let unclosed: { line: number; column: string; closed: boolean } | null = null;
+  const columnName = (at: number) => cols.headers[at] ?? `column ${at + 1}`;
   await streamCsv(text, {
     delimiter: head.delimiter,
     chunkSize: opts.chunkSize,
     onProgress: progress,
-    onRow(fields, line, quoteProblem) {
+    onRow(fields, line, quote) {
       if (unclosed) return;
-      if (quoteProblem) {
-        // The cell that swallowed the following lines; without any, the row's last cell.
-        const swallowed = fields.findIndex((f) => /[\r\n]/.test(f));
-        const at = swallowed >= 0 ? swallowed : fields.length - 1;
-        unclosed = { line, column: cols.headers[at] ?? `column ${at + 1}` };
+      // The cell that swallowed the following lines.
+      const swallowed = quote ? fields.findIndex((f) => /[\r\n]/.test(f)) : -1;
+      if (quote === 'missing' || swallowed >= 0) {
+        // Without any line swallowed, the row's last cell.
+        unclosed = { line, column: columnName(swallowed >= 0 ? swallowed : fields.length - 1), closed: quote === 'invalid' };
         return;
       }
       if (fields.every((f) => f.trim() === '')) return; // blank line
@@ -144,15 +148,27 @@ export async function prepareText(db: UnisonDB | null, input: string, opts: Prep
       const out = mapper.map(row);
       if (out === 'skip') return;
       const issues: RowIssue[] = [...row.issues];
+      if (quote) {
+        const at = fields.findIndex((f) => f.includes('"'));
+        issues.push({ line, column: columnName(at >= 0 ? at : fields.length - 1), message: 'text after the closing quote of a quoted cell: put the whole value in quotes, its own quotes doubled' });
+      }
+      // More cells than the header names, not blank: a value with the delimiter in it and no
+      // quotes, whose cells from there on are read under the wrong columns.
+      const extra = fields.findIndex((f, i) => i >= cols.headers.length && f.trim() !== '');
+      if (extra >= 0) {
+        issues.push({ line, column: `column ${extra + 1}`, message: `${fields.length} cells where the header has ${cols.headers.length}: a value holding “${head.delimiter === '\t' ? 'tab' : head.delimiter}” must be in quotes` });
+      }
       collector.addRow(out, issues, line);
     },
   });
   // Every row after it is lost inside that cell: importing the rest would drop them unsaid.
-  const open = unclosed as { line: number; column: string } | null;
+  const open = unclosed as { line: number; column: string; closed: boolean } | null;
   if (open) {
     return failed(
       fileName,
-      `Line ${open.line}, column "${open.column}": a quoted cell is not closed, so the rest of the file cannot be read. Close the quote (or remove it) and import again; nothing was imported.`,
+      open.closed
+        ? `Line ${open.line}, column "${open.column}": a quoted cell has text after its closing quote, so the lines after it run into it. Put the whole value in quotes (its own quotes doubled: "The ""ROI"" guide") and import again; nothing was imported.`
+        : `Line ${open.line}, column "${open.column}": a quoted cell is not closed, so the rest of the file cannot be read. Close the quote (or remove it) and import again; nothing was imported.`,
     );
   }
   if (collector.rows === 0) return failed(fileName, 'The file has a header row but no data rows.');
