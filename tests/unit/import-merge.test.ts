@@ -159,6 +159,33 @@ describe('merging into the store', () => {
     expect(ann.filter((t) => t.campaignId === 'q3-roi-webinar' && t.contentId === 'roi-calculator')).toHaveLength(1);
   });
 
+  it('a later file that gives campaigns and content by id alone keeps their stored names and titles', async () => {
+    const first = 'email,campaign_id,campaign,content_id,content_title,touched_at\nann@acme.io,cmp-q3,Q3 ROI webinar,ast-roi,ROI calculator,2026-07-14\nbob@acme.io,cmp-q3,Q3 ROI webinar,,,2026-07-15\n';
+    await importFromText(db, first, { fileName: 'a.csv', source: 'file', now: T1 });
+    await importFromText(db, 'email,campaign_id,content_id,touched_at\nann@acme.io,cmp-q3,ast-roi,2026-08-01\n', { fileName: 'b.csv', source: 'file', now: T2 });
+    expect((await db.campaigns.get('cmp-q3'))?.name).toBe('Q3 ROI webinar');
+    expect((await db.content.get('ast-roi'))?.title).toBe('ROI calculator');
+    // Bob is not in the second file: his first campaign is not renamed to the id.
+    expect((await db.leads.get('bob@acme.io'))?.firstCampaign).toBe('Q3 ROI webinar');
+    // The same in JSON; a name given later still renames.
+    const json = (o: object) => JSON.stringify({ schema: 'unison.campaign-data/1', ...o });
+    await importFromText(db, json({ campaigns: [{ id: 'cmp-q3', channel: 'Webinar' }], content: [{ id: 'ast-roi', type: 'tool' }], leads: [{ email: 'cat@acme.io' }] }), { fileName: 'c.json', source: 'file', now: T2 });
+    expect(await db.campaigns.get('cmp-q3')).toMatchObject({ name: 'Q3 ROI webinar', channel: 'Webinar' });
+    expect(await db.content.get('ast-roi')).toMatchObject({ title: 'ROI calculator', type: 'tool' });
+    await importFromText(db, 'email,campaign_id,campaign\nann@acme.io,cmp-q3,Q3 ROI webinar (EMEA)\n', { fileName: 'd.csv', source: 'file', now: T2 });
+    expect((await db.campaigns.get('cmp-q3'))?.name).toBe('Q3 ROI webinar (EMEA)');
+    // A campaign met first by id alone, named further down the same file, takes that name.
+    await importFromText(db, 'email,campaign_id,campaign\ndan@acme.io,cmp-new,\neve@acme.io,cmp-new,New launch\n', { fileName: 'e.csv', source: 'file', now: T2 });
+    expect((await db.campaigns.get('cmp-new'))?.name).toBe('New launch');
+  });
+
+  it('the first-touch mark of a touch stays when a later file calls the same touch "latest", as within one file', async () => {
+    const H = 'email,campaign,touched_at,touch\n';
+    await importFromText(db, `${H}ann@acme.io,Q3,2026-07-01,first\n`, { fileName: 'a.csv', source: 'file', now: T1 });
+    await importFromText(db, `${H}ann@acme.io,Q3,2026-07-01,latest\n`, { fileName: 'b.csv', source: 'file', now: T2 });
+    expect((await db.touches.toArray()).map((t) => t.kind)).toEqual(['first']);
+  });
+
   it('feedback is never changed by an import or by replacing all campaign data', async () => {
     await importFromText(db, text('hubspot.csv'), { fileName: 'hubspot.csv', source: 'file', now: T1 });
     const stamp = { rep: { name: 'Sam Ortiz', email: 'sam@seller.example' }, site: 'gmail' as const, now: T1 };

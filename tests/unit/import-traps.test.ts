@@ -147,8 +147,9 @@ describe('encodings and file kinds', () => {
     ]);
     expect(describeIssues(p.issues, p.issueCount, 1)).toBe(`line ${startLine('"name": "no id"') - 1} (campaigns[1].id): ${p.issues[0].message}; and 3 more`);
     expect([...p.data.leads.keys()]).toEqual(['ann@acme.io']);
-    // The campaign without an id counts with the rows in error.
-    expect(p.stats).toEqual({ rows: 4, invalidRows: 4 });
+    // Every entry is a row read (two campaigns, four leads); the campaign without an id counts
+    // with the rows in error: the valid rows are the campaign "ok" and Ann.
+    expect(p.stats).toEqual({ rows: 6, invalidRows: 4 });
   });
 
   it('finds where each entry of a JSON file starts, whatever its layout', () => {
@@ -251,6 +252,10 @@ describe('dates', () => {
     expect(parseDate('2026-07-14')).toBe('2026-07-14');
     expect(parseDate('2026-07-14T10:00:00Z')).toBe('2026-07-14T10:00:00.000Z');
     expect(parseDate('2026-07-14T10:00:00.123+02:00')).toBe('2026-07-14T08:00:00.123Z');
+    // Digits past the milliseconds are cut, as Date.parse does (never a fourth digit).
+    expect(parseDate('2026-07-14T10:00:00.9996Z')).toBe('2026-07-14T10:00:00.999Z');
+    expect(parseDate('2026-07-14T10:00:00.29Z')).toBe('2026-07-14T10:00:00.290Z');
+    expect(parseDate('2026-07-14T10:00:00.5+01:00')).toBe('2026-07-14T09:00:00.500Z');
     expect(parseDate('2026-07-14T10:00')).toBe('2026-07-14T10:00:00.000Z');
     expect(parseDate('2026-07-14 10:00')).toBe('2026-07-14T10:00:00.000Z');
     expect(parseDate('2026-07-14 10:00:59')).toBe('2026-07-14T10:00:59.000Z');

@@ -27,7 +27,23 @@ export function validEmail(raw: string | undefined): string | null {
 }
 
 export class Collector {
-  readonly data: NormalisedData = { leads: new Map(), campaigns: new Map(), content: new Map(), touches: new Map() };
+  readonly data: NormalisedData & Required<Pick<NormalisedData, 'unnamed'>> = {
+    leads: new Map(),
+    campaigns: new Map(),
+    content: new Map(),
+    touches: new Map(),
+    unnamed: { campaigns: new Set(), content: new Set() },
+  };
+
+  /**
+   * Notes whether a campaign's name (`kind` campaigns) or an asset's title (content) was given:
+   * one never given in the whole file stands in for a name, and does not replace a stored one.
+   */
+  named(kind: 'campaigns' | 'content', id: string, given: boolean): void {
+    const set = this.data.unnamed[kind];
+    if (given) set.delete(id);
+    else if (!this.data[kind].has(id)) set.add(id);
+  }
   readonly issues: RowIssue[] = [];
   issueCount = 0;
   rows = 0;
@@ -97,6 +113,7 @@ export class Collector {
     const campaignName = clip(d.campaignName, 500);
     const campaignId = clip(d.campaignId, 200) ?? (campaignName ? slug(campaignName) : undefined);
     if (campaignId) {
+      this.named('campaigns', campaignId, campaignName !== undefined);
       this.addCampaign(
         defined({
           id: campaignId,
@@ -112,6 +129,7 @@ export class Collector {
       const url = clip(d.content.url, 4000);
       contentId = clip(d.content.id, 200) ?? (title ? slug(title) : url ? slug(url.replace(/^[a-z]+:\/\//i, '')) : undefined);
       if (contentId) {
+        this.named('content', contentId, title !== undefined);
         this.addContent(
           defined({
             id: contentId,

@@ -52,9 +52,9 @@ function parseOffset(z: string | undefined): number | null {
   return m[1] === '-' ? -v : v;
 }
 
+/** Milliseconds of a fraction of a second, the digits past them cut (as `Date.parse` does). */
 function fraction(f: string | undefined): number {
-  if (!f) return 0;
-  return Math.round(Number(`0.${f}`) * 1000);
+  return f ? Number(`${f}00`.slice(0, 3)) : 0;
 }
 
 function hour12(h: number, ampm: string | undefined): number | null {

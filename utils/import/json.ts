@@ -102,7 +102,9 @@ export async function parseCampaignJson(text: string, onProgress?: (f: number) =
   const file = top.data;
   const c = new Collector();
 
+  // Each entry counts as a row read, like a lead: "rows in error" never outnumber them.
   (file.campaigns ?? []).forEach((entry, i) => {
+    c.rows++;
     const p = jsonCampaignSchema.safeParse(entry);
     const startedAt = p.success && p.data.startedAt ? parseDate(p.data.startedAt) : undefined;
     if (!p.success || startedAt === null) {
@@ -110,10 +112,11 @@ export async function parseCampaignJson(text: string, onProgress?: (f: number) =
       c.invalidRows++;
       return c.addIssue(p.success ? { column: `campaigns[${i}].startedAt`, message: `unreadable date “${p.data.startedAt}”` } : firstIssue(p.error, `campaigns[${i}]`));
     }
+    c.named('campaigns', p.data.id, clip(p.data.name, 500) !== undefined);
     c.addCampaign(
       defined({
         id: p.data.id,
-        name: clip(p.data.name, 500) ?? p.data.id,
+        name: clip(p.data.name, 500) ?? c.data.campaigns.get(p.data.id)?.name ?? p.data.id,
         channel: clip(p.data.channel, 200),
         product: clip(p.data.product, 200),
         utm: utmOf(p.data.utm),
@@ -123,15 +126,17 @@ export async function parseCampaignJson(text: string, onProgress?: (f: number) =
   });
 
   (file.content ?? []).forEach((entry, i) => {
+    c.rows++;
     const p = jsonContentSchema.safeParse(entry);
     if (!p.success) {
       c.invalidRows++;
       return c.addIssue(firstIssue(p.error, `content[${i}]`));
     }
+    c.named('content', p.data.id, clip(p.data.title, 1000) !== undefined);
     c.addContent(
       defined({
         id: p.data.id,
-        title: clip(p.data.title, 1000) ?? p.data.id,
+        title: clip(p.data.title, 1000) ?? c.data.content.get(p.data.id)?.title ?? p.data.id,
         type: contentType(u(p.data.type)),
         // Stored as given: pages render a link only for http(s) URLs.
         url: clip(p.data.url, 4000),

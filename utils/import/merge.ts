@@ -98,7 +98,9 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
     part.forEach((id, i) => {
       const next = data.campaigns.get(id)!;
       const old = stored[i];
-      const merged = old ? defined({ ...old, ...next, utm: mergeUtm(old, next) }) : next;
+      // A name the file only stands in with (the id) keeps the stored one.
+      const name = old && data.unnamed?.campaigns.has(id) ? old.name : next.name;
+      const merged = old ? defined({ ...old, ...next, name, utm: mergeUtm(old, next) }) : next;
       campaignsById.set(id, merged);
       if (!old || !sameRecord(old, merged)) campaignWrites.push(merged);
       if (old && old.name !== merged.name) renamed.add(id);
@@ -111,7 +113,8 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
     part.forEach((id, i) => {
       const next = data.content.get(id)!;
       const old = stored[i];
-      const merged = old ? defined({ ...old, ...next, campaignId: old.campaignId ?? next.campaignId }) : next;
+      const title = old && data.unnamed?.content.has(id) ? old.title : next.title;
+      const merged = old ? defined({ ...old, ...next, title, campaignId: old.campaignId ?? next.campaignId }) : next;
       if (!old || !sameRecord(old, merged)) contentWrites.push(merged);
     });
     if (tick(part.length)) await yieldToEventLoop();
@@ -144,7 +147,8 @@ async function planMerge(db: UnisonDB, data: NormalisedData, now: string, step: 
     let m = touchesByLead.get(t.email);
     if (!m) touchesByLead.set(t.email, (m = new Map()));
     const old = m.get(t.id);
-    const merged = old ? defined({ ...old, ...t, utm: mergeUtm(old, t) }) : t;
+    // The first-touch mark is kept over "latest", as within one file.
+    const merged = old ? defined({ ...old, ...t, kind: old.kind === 'first' ? old.kind : (t.kind ?? old.kind), utm: mergeUtm(old, t) }) : t;
     if (!old || !sameRecord(old, merged)) touchWrites.push(merged);
     m.set(t.id, merged);
     if (tick(1)) await yieldToEventLoop();

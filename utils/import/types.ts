@@ -66,6 +66,11 @@ export interface NormalisedData {
   campaigns: Map<string, Campaign>;
   content: Map<string, Content>;
   touches: Map<string, Touch>;
+  /**
+   * Campaigns and content the data names only by id (or, for content, by its URL): the name or
+   * title they carry here stands in for one, and an import keeps the one stored.
+   */
+  unnamed?: { campaigns: Set<string>; content: Set<string> };
 }
 
 export interface ParseStats {
