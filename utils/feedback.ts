@@ -52,8 +52,15 @@ export async function answersByLead(db: UnisonDB, emails: string[]): Promise<Map
 export interface Stamp {
   rep: Rep;
   site: EventSite;
+  /** The added CRM domain the click came from (site `custom`). */
+  host?: string;
   now?: Date;
   newId?: () => string;
+}
+
+/** Whether `e` was made where `stamp` comes from: the same site and, for added domains, the same one. */
+function madeHere(e: StoredFeedback, stamp: Pick<Stamp, 'site' | 'host'>): boolean {
+  return e.site === stamp.site && e.madeOn === stamp.host;
 }
 
 /** Trimmed text, or null when empty. */
@@ -89,7 +96,7 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
     // lost on the way back), from the same site, is stored once.
     const stored = input.id ? await db.feedback.get(input.id) : undefined;
     if (stored) {
-      const same = stored.site === stamp.site && (Object.keys(click) as Array<keyof typeof click>).every((k) => stored[k] === click[k]);
+      const same = madeHere(stored, stamp) && (Object.keys(click) as Array<keyof typeof click>).every((k) => stored[k] === click[k]);
       if (same) return stored;
       throw new Error(`Event ${input.id} is stored already, with other answers`);
     }
@@ -105,6 +112,7 @@ export async function recordFeedback(db: UnisonDB, input: FeedbackRequestInput, 
       site: stamp.site,
       createdAt: now.toISOString(),
       supersedes: previous?.id ?? null,
+      ...(stamp.host ? { madeOn: stamp.host } : {}),
       syncState: 'pending',
       syncedAt: null,
       syncError: null,
@@ -127,12 +135,13 @@ async function successor(db: UnisonDB, e: StoredFeedback): Promise<StoredFeedbac
 
 /**
  * Deletes a just-made event, only while it is unsynced, inside the undo window, still the answer
- * (nothing supersedes it), and asked for from where it was made (`site`, when given).
+ * (nothing supersedes it), and asked for from where it was made (`site`, when given; `host`, the
+ * added CRM domain asking).
  */
-export async function undoFeedback(db: UnisonDB, id: string, now = new Date(), site?: EventSite): Promise<StoredFeedback | null> {
+export async function undoFeedback(db: UnisonDB, id: string, now = new Date(), site?: EventSite, host?: string): Promise<StoredFeedback | null> {
   return db.transaction('rw', db.feedback, db.meta, async () => {
     const e = await db.feedback.get(id);
-    if (!e || e.syncState !== 'pending' || e.syncedAt || (site && e.site !== site)) return null;
+    if (!e || e.syncState !== 'pending' || e.syncedAt || (site && !madeHere(e, { site, host }))) return null;
     if (await successor(db, e)) return null;
     if (now.getTime() - Date.parse(e.createdAt) > UNDO_WINDOW_MS) return null;
     // Already on its way to the receiver (a batch in flight): too late to take back.
@@ -153,10 +162,10 @@ export async function addNote(db: UnisonDB, id: string, note: string, stamp: Sta
   return db.transaction('rw', db.feedback, async () => {
     // The note's own id (made when the rep saved it): the same note sent again is stored once.
     const stored = noteId ? await db.feedback.get(noteId) : undefined;
-    if (stored) return stored.note === textOrNull(note) && stored.site === stamp.site ? stored : null;
+    if (stored) return stored.note === textOrNull(note) && madeHere(stored, stamp) ? stored : null;
     let base = await db.feedback.get(id);
     // A note goes only on an answer made where it is written (as an undo).
-    if (base && base.site !== stamp.site) return null;
+    if (base && !madeHere(base, stamp)) return null;
     let next = base && (await successor(db, base));
     while (base && next) {
       // A note copies its answer: the chain goes on through notes, and stops at a changed answer.
@@ -177,6 +186,9 @@ export async function addNote(db: UnisonDB, id: string, note: string, stamp: Sta
       syncedAt: null,
       syncError: null,
     };
+    // Made where the note was written (the answer it goes on may be another page's, further on).
+    delete event.madeOn;
+    if (stamp.host) event.madeOn = stamp.host;
     await db.feedback.add(event);
     return event;
   });
@@ -184,7 +196,7 @@ export async function addNote(db: UnisonDB, id: string, note: string, stamp: Sta
 
 /** The event as the contract defines it (without local bookkeeping). */
 export function toWireEvent(e: StoredFeedback): FeedbackEvent {
-  const { syncState: _s, syncedAt: _a, syncError: _e, ...wire } = e;
+  const { syncState: _s, syncedAt: _a, syncError: _e, madeOn: _m, ...wire } = e;
   return wire;
 }
 

@@ -38,15 +38,7 @@ export interface RouterDeps {
    * index also gives content scripts the lead digest with `hello`.
    */
   cache?: LeadCache;
-  /**
-   * Which added CRM domain made each recent event (they all have the site `custom`): an undo or a
-   * note from another added domain is refused. Kept for the background's lifetime, the newest
-   * `MADE_ON_MAX` events.
-   */
-  madeOn?: Map<string, string>;
 }
-
-export const MADE_ON_MAX = 500;
 
 export type SenderKind =
   | { kind: 'page'; site: EventSite; siteId: null }
@@ -116,26 +108,14 @@ function tellTabs(deps: RouterDeps, email: string, answers: Answers): void {
   }
 }
 
-/** Notes which added domain made an event. */
-function rememberDomain(deps: RouterDeps, from: SenderKind, id: string): void {
-  const made = deps.madeOn;
-  if (!made || from.kind !== 'content' || !from.host) return;
-  made.set(id, from.host);
-  if (made.size > MADE_ON_MAX) made.delete(made.keys().next().value!);
-}
-
-/** Whether `from` may take back or annotate event `id`: an added domain only its own events (when known). */
-function sameDomain(deps: RouterDeps, from: SenderKind, id: string): boolean {
-  const made = deps.madeOn?.get(id);
-  return !(from.kind === 'content' && from.host && made && made !== from.host);
-}
-
 async function respond(req: UnisonRequest, from: SenderKind, settings: Settings, deps: RouterDeps): Promise<UnisonResponse> {
   const db = deps.db();
   const now = deps.now?.() ?? new Date();
   // The rep as set in `You`; an address that is not one is left out rather than stored.
   const repEmail = emailSchema.safeParse(settings.you.email);
   const rep = { name: settings.you.name.trim() || null, email: repEmail.success ? repEmail.data : null };
+  // Where the message comes from, as events keep it: an added domain's events are its own only.
+  const stamp = { rep, site: from.site, now, host: from.kind === 'content' ? from.host : undefined };
   switch (req.type) {
     case 'hello':
       return {
@@ -151,22 +131,20 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
     case 'card':
       return { type: 'card', card: await leadCard(db, req.email) };
     case 'feedback': {
-      const event = await recordFeedback(db, req.input, { rep, site: from.site, now });
-      rememberDomain(deps, from, event.id);
+      const event = await recordFeedback(db, req.input, stamp);
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
       if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
       return { type: 'feedback', ok: true, event: toWireEvent(event), answers };
     }
     case 'undo': {
-      const removed = sameDomain(deps, from, req.id) ? await undoFeedback(db, req.id, now, from.site) : null;
+      const removed = await undoFeedback(db, req.id, now, from.site, stamp.host);
       const answers = removed?.leadEmail ? await answersFor(db, removed.leadEmail) : {};
       if (removed?.leadEmail) tellTabs(deps, removed.leadEmail, answers);
       return { type: 'undo', ok: !!removed, answers };
     }
     case 'note': {
-      const event = sameDomain(deps, from, req.id) ? await addNote(db, req.id, req.note, { rep, site: from.site, now }, req.noteId) : null;
+      const event = await addNote(db, req.id, req.note, stamp, req.noteId);
       if (!event) return { type: 'note', ok: false, answers: {} };
-      rememberDomain(deps, from, event.id);
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
       if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
       return { type: 'note', ok: true, event: toWireEvent(event), answers };

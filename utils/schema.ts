@@ -174,6 +174,11 @@ export type SyncState = (typeof SYNC_STATES)[number];
 
 /** What the local store keeps: the event plus its sync bookkeeping (never sent). */
 export interface StoredFeedback extends FeedbackEvent {
+  /**
+   * The added CRM domain whose page made it (site `custom`): only pages of that domain may take
+   * it back or put a note on it. Kept in the store only, never sent or exported.
+   */
+  madeOn?: string;
   syncState: SyncState;
   syncedAt: string | null;
   /** The receiver's error for a rejected event. */

@@ -49,7 +49,6 @@ export default defineBackground({
     const deps: RouterDeps = {
       db: getDb,
       cache,
-      madeOn: new Map(),
       syncNow: () => scheduler.syncNow(),
       onSettingsChanged: () => scheduler.onSettingsChanged(),
       extensionId: browser.runtime.id,

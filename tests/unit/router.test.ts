@@ -468,11 +468,39 @@ describe('router: accepts', () => {
     expect(await handleMessage(goodClick, tabSender('https://crm.acme-custom.test/contacts/1'), deps())).toMatchObject({ event: { site: 'custom' } });
   });
 
+  it("an added domain cannot claim another's event: not by a note sent again under its id, not by the click sent again, nor after the background restarts", async () => {
+    await updateSettings((s) => {
+      s.customDomains = ['crm-a.test', 'crm-b.test'];
+    });
+    const A = 'https://crm-a.test/contacts/1';
+    const B = 'https://crm-b.test/contacts/2';
+    const made = (await handleMessage(goodClick, tabSender(A), deps())) as Extract<UnisonResponse, { type: 'feedback' }>;
+    const y = made.event.id;
+    // crm-b learns the id from an ordinary lookup.
+    const look = (await handleMessage({ type: 'lookup', emails: ['ann@acme.io'] }, tabSender(B), deps())) as Extract<UnisonResponse, { type: 'lookup' }>;
+    expect(look.leads[0].answers.lead_quality?.id).toBe(y);
+    // A "note" whose own id is crm-a's event (its note empty, as the event's), then the click itself under its id.
+    expect(await handleMessage({ type: 'note', id: crypto.randomUUID(), note: '', noteId: y }, tabSender(B), deps())).toMatchObject({ ok: false });
+    await expect(handleMessage({ ...goodClick, input: { ...goodClick.input, id: y } }, tabSender(B), deps())).rejects.toThrow(/stored already/);
+    // A new background (nothing kept in memory): still refused.
+    expect(await handleMessage({ type: 'undo', id: y }, tabSender(B), deps())).toMatchObject({ ok: false });
+    expect(await handleMessage({ type: 'note', id: y, note: 'from crm-b' }, tabSender(B), deps())).toMatchObject({ ok: false });
+    expect((await db.feedback.toArray()).map((e) => e.id)).toEqual([y]);
+    // crm-a keeps its own: a note, and the note's own id sent again is the same note.
+    const noteId = crypto.randomUUID();
+    const noted = await handleMessage({ type: 'note', id: y, note: 'mine', noteId }, tabSender(A), deps());
+    expect(noted).toMatchObject({ ok: true, event: { id: noteId, supersedes: y } });
+    expect(await handleMessage({ type: 'note', id: y, note: 'mine', noteId }, tabSender(A), deps())).toMatchObject({ ok: true, event: { id: noteId } });
+    // The domain stays in the store: never in what is sent or shown.
+    expect((await db.feedback.get(noteId))?.madeOn).toBe('crm-a.test');
+    expect(JSON.stringify(noted)).not.toContain('madeOn');
+  });
+
   it("refuses an undo or a note on another site's click, and on another added domain's", async () => {
     await updateSettings((s) => {
       s.customDomains = ['crm-a.test', 'crm-b.test'];
     });
-    const d = deps({ madeOn: new Map() });
+    const d = deps();
     const click = async (url: string) => ((await handleMessage(goodClick, tabSender(url), d)) as Extract<UnisonResponse, { type: 'feedback' }>).event.id;
     const refused = async (message: unknown, url: string) => expect(await handleMessage(message, tabSender(url), d)).toMatchObject({ ok: false });
     const SF = 'https://acme.lightning.force.com/lightning/r/Lead/00Q1/view';
