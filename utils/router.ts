@@ -13,7 +13,7 @@ import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } f
 import { emailSchema } from './schema';
 import { readStoredSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
 import { customDomainGranted, type PermissionsApi } from './custom-sites';
-import { builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
+import { builtinSiteCovering, builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
 
 export interface RouterDeps {
   db: () => UnisonDB;
@@ -62,8 +62,12 @@ export function classifySender(sender: MessageSender | undefined, deps: RouterDe
   const host = parsed.hostname.toLowerCase();
   const builtin = builtinSiteForHost(host);
   if (builtin) {
-    if (parsed.protocol !== 'https:') return null;
-    return isSiteEnabled(settings, builtin.id) ? { kind: 'content', site: builtin.id, siteId: builtin.id } : null;
+    if (parsed.protocol !== 'https:' || !isSiteEnabled(settings, builtin.id)) return null;
+    if (builtinSiteCovering(host)) return { kind: 'content', site: builtin.id, siteId: builtin.id };
+    // A host of the site its manifest patterns leave out (another HubSpot data centre) is one
+    // the rep added in Sites: with the site's adapter, but answered only as an added domain is
+    // (listed, "Custom domains" on, its access granted).
+    return settings.customDomains.includes(host) && isSiteEnabled(settings, 'custom') ? { kind: 'content', site: builtin.id, siteId: builtin.id, host } : null;
   }
   if (settings.customDomains.includes(host) && isSiteEnabled(settings, 'custom')) {
     return { kind: 'content', site: 'custom', siteId: 'custom', host };

@@ -9,7 +9,7 @@ import type { Browser } from 'wxt/browser';
 import { openDb, type UnisonDB } from '@/utils/db';
 import { LeadCache } from '@/utils/leads';
 import { handleMessage, type RouterDeps } from '@/utils/router';
-import { updateSettings } from '@/utils/settings';
+import { updateSettings, type Settings } from '@/utils/settings';
 import { BUILTIN_SITES } from '@/utils/sites/hosts';
 import type { UnisonResponse } from '@/utils/protocol';
 
@@ -237,6 +237,44 @@ describe('router: ignores', () => {
     await expectRefused(goodClick, tabSender('https://crm.acme-custom.test/contacts'));
     // A sub-domain of an added domain is a different site.
     await expectRefused(goodClick, tabSender('https://evil.other.example/'));
+  });
+
+  it('another HubSpot data centre, added in Sites: the HubSpot adapter, but answered only as an added domain is', async () => {
+    const page = tabSender('https://app-ap1.hubspot.com/contacts/1/record/0-1/2');
+    // Not added: not answered (the built-in patterns do not cover it).
+    await expectRefused({ type: 'hello' }, page, deps());
+    await updateSettings((s) => {
+      s.customDomains = ['app-ap1.hubspot.com'];
+    });
+    let granted = true;
+    const d = deps({ permissions: { contains: async () => granted } });
+    expect(await handleMessage({ type: 'hello' }, page, d)).toMatchObject({ site: 'hubspot', siteId: 'hubspot' });
+    expect(await handleMessage(goodClick, page, d)).toMatchObject({ ok: true, event: { site: 'hubspot' } });
+    broadcasts.length = 0;
+    // Its access withdrawn, "Custom domains" off, HubSpot off, or removed from Sites: refused.
+    granted = false;
+    await expectRefused({ type: 'hello' }, page, d);
+    await expectRefused({ type: 'lookup', emails: ['ann@acme.io'] }, page, d);
+    granted = true;
+    for (const change of [
+      (s: Settings) => void (s.disabledSites = ['custom']),
+      (s: Settings) => void (s.disabledSites = ['hubspot']),
+      (s: Settings) => void (s.customDomains = []),
+    ]) {
+      await updateSettings((s) => {
+        s.disabledSites = [];
+        s.customDomains = ['app-ap1.hubspot.com'];
+        change(s);
+      });
+      await expectRefused({ type: 'hello' }, page, d);
+    }
+    // The built-in data centres need none of it.
+    await updateSettings((s) => {
+      s.customDomains = [];
+      s.disabledSites = [];
+    });
+    granted = false;
+    expect(await handleMessage({ type: 'hello' }, tabSender('https://app-eu1.hubspot.com/contacts/1'), d)).toMatchObject({ siteId: 'hubspot' });
   });
 
   it('a custom domain whose access was withdrawn in the browser, its page still open', async () => {
