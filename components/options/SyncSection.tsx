@@ -83,13 +83,18 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState<'save' | 'sync' | null>(null);
   const granted = useRef(new Set<string>());
+  /** The settings have been read: until then Save would write the empty fields over them. */
+  const [loaded, setLoaded] = useState(false);
+  /** Fields the rep typed in before the settings arrived (reading policy can take seconds): kept. */
+  const typed = useRef(new Set<'endpoint' | 'feed' | 'interval'>());
 
   async function loadSettings() {
     const s = await readSettings();
-    setEndpoint(s.sync.endpoint);
+    if (!typed.current.has('endpoint')) setEndpoint(s.sync.endpoint);
     setSavedToken(s.sync.token);
-    setFeedUrl(s.feed.url);
-    setIntervalMinutes(String(s.sync.intervalMinutes));
+    if (!typed.current.has('feed')) setFeedUrl(s.feed.url);
+    if (!typed.current.has('interval')) setIntervalMinutes(String(s.sync.intervalMinutes));
+    setLoaded(true);
     setLocked(s.locked);
     setIgnoredPolicy(s.ignoredPolicy);
     setInForce({ endpoint: s.sync.endpoint, feedUrl: s.feed.url });
@@ -138,6 +143,7 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
 
   function save(e: Event) {
     e.preventDefault();
+    if (!loaded) return;
     setMessage('');
     const problems: string[] = [];
     const ep = endpoint.trim();
@@ -182,8 +188,11 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
         if (!isLocked('syncIntervalMinutes')) s.sync.intervalMinutes = minutes;
       });
       setTokenInput('');
+      // The background first: reading the settings back (policy included) can take seconds.
+      const told = browser.runtime.sendMessage({ type: 'settings-changed' }).catch(() => undefined);
+      typed.current.clear();
       await loadSettings();
-      await browser.runtime.sendMessage({ type: 'settings-changed' }).catch(() => undefined);
+      await told;
       setMessage('Saved.');
       await refreshStatus().catch(() => undefined);
     } catch (err) {
@@ -249,7 +258,10 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             value={endpoint}
             disabled={isLocked('endpoint')}
             aria-describedby={describedBy('endpoint')}
-            onInput={(e) => setEndpoint(e.currentTarget.value)}
+            onInput={(e) => {
+              typed.current.add('endpoint');
+              setEndpoint(e.currentTarget.value);
+            }}
             autocomplete="off"
           />
         </div>
@@ -294,7 +306,10 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             value={interval}
             disabled={isLocked('syncIntervalMinutes')}
             aria-describedby={describedBy('syncIntervalMinutes')}
-            onInput={(e) => setIntervalMinutes(e.currentTarget.value)}
+            onInput={(e) => {
+              typed.current.add('interval');
+              setIntervalMinutes(e.currentTarget.value);
+            }}
           />
         </div>
         <div class="field">
@@ -308,7 +323,10 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
             value={feedUrl}
             disabled={isLocked('feedUrl')}
             aria-describedby={describedBy('feedUrl')}
-            onInput={(e) => setFeedUrl(e.currentTarget.value)}
+            onInput={(e) => {
+              typed.current.add('feed');
+              setFeedUrl(e.currentTarget.value);
+            }}
             autocomplete="off"
           />
         </div>
@@ -320,7 +338,7 @@ export function SyncSection({ permissions }: { permissions?: HostPermissions } =
           </ul>
         )}
         <div class="row">
-          <button type="submit" class="primary" disabled={busy === 'save'}>
+          <button type="submit" class="primary" disabled={busy === 'save' || !loaded}>
             Save
           </button>
           <button type="button" onClick={() => void syncNow()} disabled={busy === 'sync'}>

@@ -240,3 +240,57 @@ describe('Sync section', () => {
     expect(originPattern('nope')).toBeNull();
   });
 });
+
+describe('Sync section before its settings are read (reading policy can take seconds as the browser starts)', () => {
+  /** Makes every read of `storage.managed` take `ms`; returns the undo. */
+  function slowPolicy(ms: number): () => void {
+    const managed = fakeBrowser.storage.managed;
+    const realGet = managed.get.bind(managed);
+    (managed as { get: unknown }).get = async (...a: Parameters<typeof realGet>) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return realGet(...a);
+    };
+    return () => void ((managed as { get: unknown }).get = realGet);
+  }
+
+  it('Save waits for them: a token saved at once keeps the endpoint, feed and interval', async () => {
+    await updateSettings((s) => {
+      s.sync.endpoint = rx.url;
+      s.sync.intervalMinutes = 30;
+      s.feed.url = 'http://127.0.0.1:1/feed.json';
+    });
+    const restore = slowPolicy(300);
+    try {
+      await act(() => {
+        render(<SyncSection permissions={permissions} />, root);
+      });
+      await type('Access token', 'sk-new-token-1234567890');
+      expect(button('Save').disabled).toBe(true);
+      await act(() => field('Access token').form!.requestSubmit());
+      await waitFor(() => !button('Save').disabled, 'Save enabled');
+      await click('Save');
+      await waitFor(() => root.querySelector('[aria-live="polite"]')?.textContent === 'Saved.', 'Saved');
+      const s = await readStoredSettings();
+      expect(s.sync).toMatchObject({ token: 'sk-new-token-1234567890', endpoint: rx.url, intervalMinutes: 30 });
+      expect(s.feed.url).toBe('http://127.0.0.1:1/feed.json');
+    } finally {
+      restore();
+    }
+  });
+
+  it('what the rep typed meanwhile stays in the fields', async () => {
+    const restore = slowPolicy(100);
+    try {
+      await act(() => {
+        render(<SyncSection permissions={permissions} />, root);
+      });
+      await type('Endpoint URL', 'https://typed.example/in');
+      await new Promise((r) => setTimeout(r, 200));
+      await flush();
+      expect(field('Endpoint URL').value).toBe('https://typed.example/in');
+      expect(button('Save').disabled).toBe(false);
+    } finally {
+      restore();
+    }
+  });
+});
