@@ -24,6 +24,8 @@ export function YouSection() {
   async function save(e: Event) {
     e.preventDefault();
     setError('');
+    // Nothing saved yet: an earlier "Saved" would stand beside this save's error.
+    setStatus('');
     const trimmed = email.trim();
     if (trimmed) {
       if (!emailSchema.safeParse(trimmed).success) {
@@ -37,7 +39,6 @@ export function YouSection() {
         return;
       }
     }
-    setStatus('');
     try {
       await updateSettings((s) => {
         s.you = { name: name.trim(), email: trimmed.toLowerCase() };

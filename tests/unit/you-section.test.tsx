@@ -74,6 +74,16 @@ describe('You', () => {
     expect(changed).toBe(0);
   });
 
+  it('an error after a save does not stand beside the "Saved" of the save before', async () => {
+    await mount();
+    await type(input('Your email'), 'sam@seller.example');
+    await save();
+    await waitFor(() => said() === 'Saved|', 'saved', { describe: said });
+    await type(input('Your email'), 'sam@seller');
+    await save();
+    await waitFor(() => said() === '|Enter a valid email address.', 'the error alone', { describe: said });
+  });
+
   it('limits the fields to what the settings keep, and says so when saving fails', async () => {
     await mount();
     expect(input('Your name').maxLength).toBe(200);
