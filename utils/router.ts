@@ -85,15 +85,33 @@ async function helloDigest(db: UnisonDB, cache: LeadCache | undefined) {
   return index ? leadDigest(index) : null;
 }
 
+/** Who sent a message, when Unison answers it now: `classifySender`, and an added domain's access still granted. */
+async function answeredSender(sender: MessageSender | undefined, deps: RouterDeps, settings: Settings): Promise<SenderKind | null> {
+  const from = classifySender(sender, deps, settings);
+  // An added domain's access can be withdrawn in the browser's settings, its page still open.
+  if (from?.kind === 'content' && from.host && deps.permissions && !(await customDomainGranted(deps.permissions, from.host))) return null;
+  return from;
+}
+
+/**
+ * Whether the content script of a tab showing `url` is answered now: only those are told of new
+ * answers (a page whose site was switched off, or whose added domain lost its access, hears
+ * nothing more of the rep's feedback).
+ */
+export async function tabAnswered(url: string | undefined, deps: RouterDeps): Promise<boolean> {
+  if (!url) return false;
+  const settings = await (deps.settings ?? readStoredSettings)();
+  const tab = { id: 0, url } as NonNullable<MessageSender['tab']>;
+  return (await answeredSender({ id: deps.extensionId, url, tab }, deps, settings))?.kind === 'content';
+}
+
 /** Handles one message; resolves to undefined when the message is ignored. */
 export async function handleMessage(message: unknown, sender: MessageSender | undefined, deps: RouterDeps): Promise<UnisonResponse | undefined> {
   // The rep's own settings (sites, custom domains, You): none of them is set by policy, and
   // reading `storage.managed` can take seconds while the browser starts.
   const settings = await (deps.settings ?? readStoredSettings)();
-  const from = classifySender(sender, deps, settings);
+  const from = await answeredSender(sender, deps, settings);
   if (!from) return undefined;
-  // An added domain's access can be withdrawn in the browser's settings, its page still open.
-  if (from.kind === 'content' && from.host && deps.permissions && !(await customDomainGranted(deps.permissions, from.host))) return undefined;
   const req = parseRequest(message, from.kind);
   if (!req) return undefined;
   return respond(req, from, settings, deps);

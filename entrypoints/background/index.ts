@@ -2,7 +2,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/utils/db';
 import { LeadCache } from '@/utils/leads';
-import { handleMessage, type RouterDeps } from '@/utils/router';
+import { handleMessage, tabAnswered, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
 import { pullFeed, readFeedState } from '@/utils/feed';
 import { createScheduler } from '@/utils/schedule';
@@ -11,10 +11,11 @@ import { readSettings } from '@/utils/settings';
 export default defineBackground({
   type: 'module',
   main() {
-    const tellTabs = async (message: object) => {
+    /** Sends `message` to the content script of every tab (`to`: of those it accepts). */
+    const tellTabs = async (message: object, to: (tab: { url?: string }) => Promise<boolean> | boolean = () => true) => {
       const tabs = await browser.tabs.query({});
       await Promise.all(
-        tabs.map((t) => (typeof t.id === 'number' ? browser.tabs.sendMessage(t.id, message).catch(() => undefined) : undefined)),
+        tabs.map(async (t) => (typeof t.id === 'number' && (await to(t)) ? browser.tabs.sendMessage(t.id, message).catch(() => undefined) : undefined)),
       );
     };
     // Open pages look again (whether Unison runs there, and the campaign data). Calls close
@@ -54,7 +55,8 @@ export default defineBackground({
       extensionId: browser.runtime.id,
       extensionUrl: browser.runtime.getURL('/'),
       permissions: browser.permissions,
-      broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }),
+      // Only pages Unison answers: one of a site switched off hears nothing of the rep's answers.
+      broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }, (t) => tabAnswered(t.url, deps)),
       broadcastDataChanged: tellDataChanged,
     };
 

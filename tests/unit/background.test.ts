@@ -106,3 +106,30 @@ describe('background: open pages and an added domain’s access', () => {
     expect(sent.slice(2)).toEqual(told(true));
   });
 });
+
+describe('background: new answers reach only pages Unison answers', () => {
+  it('a page of a site switched off, of an added domain whose access was withdrawn, or of any other site hears nothing', async () => {
+    await permissions.request({ origins: ORIGINS });
+    await updateSettings((s) => {
+      s.customDomains = [HOST, 'crm.other-custom.test'];
+      s.disabledSites = ['salesforce'];
+    });
+    const urls: Record<number, string> = {
+      1: 'https://mail.google.com/mail/u/0/#inbox',
+      2: 'https://acme.lightning.force.com/lightning/r/Lead/00Q1/view',
+      4: `https://${HOST}/contacts/1`,
+      5: 'https://crm.other-custom.test/contacts/1',
+      6: 'https://news.example/',
+    };
+    vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue([...Object.entries(urls).map(([id, url]) => ({ id: +id, url })), { id: 7 }] as never);
+    background.main();
+    const gmail = { id: fakeBrowser.runtime.id, url: urls[1], tab: { id: 1, url: urls[1] } };
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'feedback', input: { type: 'lead_quality', value: 'good', leadEmail: 'ann@acme.io' } }, gmail);
+    await vi.waitFor(() => expect(sent.map((m) => m.tab).sort()).toEqual([1, 4]));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent.map((m) => [m.tab, (m.message as { type: string }).type]).sort()).toEqual([
+      [1, 'answers-changed'],
+      [4, 'answers-changed'],
+    ]);
+  });
+});
