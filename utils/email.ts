@@ -82,19 +82,20 @@ export function normaliseEmail(raw: string | null | undefined): string | null {
   return isEmail(s) ? s : null;
 }
 
-/** Every address in a `mailto:` URL's recipient part (`mailto:a@x.com,b@y.com?cc=…` gives both). */
+/** Every address in a `mailto:` URL's recipient part (`mailto:a@x.com,b@y.com?cc=…` or `a@x.com;b@y.com` gives both). */
 export function mailtoAddresses(href: string | null | undefined): string[] {
   if (!href || !/^mailto:/i.test(href.trim())) return [];
   let s = href.trim().slice(7);
   const cut = s.search(/[?#]/);
   if (cut >= 0) s = s.slice(0, cut);
   // One plain address (the usual case): no list to split.
-  if (s.indexOf(',') < 0 && s.indexOf('%') < 0) {
+  if (!/[,;%]/.test(s)) {
     const e = normaliseEmail(s);
     return e ? [e] : [];
   }
   const out: string[] = [];
-  for (const part of s.split(/,|%2c/i)) {
+  // Commas, or semicolons as Outlook and Dynamics write lists.
+  for (const part of s.split(/[,;]|%2c|%3b/i)) {
     const e = normaliseEmail(part);
     if (e && !out.includes(e)) out.push(e);
   }

@@ -67,6 +67,10 @@ describe('normalising what pages hold', () => {
   it('reads every recipient of a mailto link, not the cc in its query', () => {
     expect(mailtoAddresses('mailto:ann@acme.io,Raj.Patel@globex.com?cc=li.wei@umbrella.co')).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
     expect(mailtoAddresses('mailto:ann@acme.io%2Cken.ito@stark.jp')).toEqual(['ann@acme.io', 'ken.ito@stark.jp']);
+    // Semicolons, as Outlook and Dynamics write lists; a trailing one.
+    expect(mailtoAddresses('mailto:ann@acme.io;raj.patel@globex.com')).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(mailtoAddresses('mailto:ann@acme.io%3BRaj.Patel@globex.com')).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    expect(mailtoAddresses('mailto:ann@acme.io;')).toEqual(['ann@acme.io']);
     expect(mailtoAddresses('https://acme.io/contact')).toEqual([]);
     expect(mailtoAddresses('mailto:')).toEqual([]);
   });
