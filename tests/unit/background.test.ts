@@ -6,6 +6,7 @@
  * make one message per tab.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '@/entrypoints/background';
 import { CUSTOM_SCRIPT_ID } from '@/utils/custom-sites';
@@ -123,7 +124,7 @@ describe('background: new answers reach only pages Unison answers', () => {
     };
     vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue([...Object.entries(urls).map(([id, url]) => ({ id: +id, url })), { id: 7 }] as never);
     background.main();
-    const gmail = { id: fakeBrowser.runtime.id, url: urls[1], tab: { id: 1, url: urls[1] } };
+    const gmail = { id: fakeBrowser.runtime.id, url: urls[1], tab: { id: 1, url: urls[1] } as Browser.tabs.Tab };
     await fakeBrowser.runtime.onMessage.trigger({ type: 'feedback', input: { type: 'lead_quality', value: 'good', leadEmail: 'ann@acme.io' } }, gmail);
     await vi.waitFor(() => expect(sent.map((m) => m.tab).sort()).toEqual([1, 4]));
     await new Promise((r) => setTimeout(r, 100));

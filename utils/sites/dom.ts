@@ -565,12 +565,17 @@ export interface FindContext {
   liftAnchor?: (textParent: Element) => Element | null;
 }
 
+/** An element that shows only a photo of the contact (an avatar): no mention, where an icon is one. */
+function photoOnly(el: Element): boolean {
+  return !el.textContent!.trim() && el.querySelector('img, picture, [role="img"]') !== null;
+}
+
 /** `a[href^="mailto:"]` links (every recipient of a multi-address link). */
 export function findMailto(ctx: FindContext, selector = 'a[href^="mailto:" i]'): void {
   for (const a of ctx.c.places(ctx.roots, selector)) {
     const emails = mailtoAddresses(a.getAttribute('href'));
     // A photo of the contact that links to their address (an avatar) is no mention; an icon is.
-    if (!emails.length || (!a.textContent!.trim() && a.querySelector('img, picture'))) continue;
+    if (!emails.length || photoOnly(a)) continue;
     if (!ctx.c.candidates(emails) || !ctx.vis.visible(a)) continue;
     for (const email of emails) {
       const own = textName(a);
@@ -589,7 +594,7 @@ function isContainer(el: Element): boolean {
 /** Elements whose `title` or `aria-label` holds an address (`Ann Lee <ann@acme.io>`), avatars and big containers left out. */
 export function findLabelled(ctx: FindContext, selector = '[title*="@"], [aria-label*="@"]'): void {
   for (const el of ctx.c.places(ctx.roots, selector)) {
-    if (el.matches(AVATAR) || isContainer(el)) continue;
+    if (el.matches(AVATAR) || isContainer(el) || photoOnly(el)) continue;
     let parsed: { email: string; name: string | null } | null = null;
     for (const attr of ['title', 'aria-label']) {
       const v = el.getAttribute(attr);

@@ -51,6 +51,22 @@ describe('generic adapter (custom CRM domains)', () => {
     expect(doc.querySelector('img[title="raj.patel@globex.com"]')).not.toBeNull();
   });
 
+  it('no mention for an avatar reached through its link or wrapper: a photo only, its address in title, aria-label or mailto; an icon link is one', () => {
+    page = loadFixture('generic-crm.html');
+    const { doc } = page;
+    doc.body.insertAdjacentHTML(
+      'beforeend',
+      `<header id="people">
+        <a href="/people/42" title="ann@acme.io"><img class="avatar" src="a.png" alt=""></a>
+        <span class="avatar" aria-label="Raj Patel <raj.patel@globex.com>"><img src="r.png" alt=""></span>
+        <a href="mailto:li.wei@umbrella.co"><div role="img" aria-label="Li Wei" style="width:32px;height:32px"></div></a>
+        <a href="mailto:tom.baker@hooli.com" aria-label="Email"><svg viewBox="0 0 16 16"><path d="M0 0h16v16H0z"></path></svg></a>
+      </header>`,
+    );
+    const inHeader = generic.scan(doc.getElementById('people')!, doc).mentions;
+    expect(inHeader.map((m) => m.email)).toEqual(['tom.baker@hooli.com']);
+  });
+
   it('leaves out hidden copies, editable regions, textarea, script and file names', () => {
     page = loadFixture('generic-crm.html');
     const { doc } = page;
