@@ -177,9 +177,13 @@ export class Visibility {
     return out;
   }
 
-  static #rendered(el: Element): boolean {
+  static #rendered(el: Element | null): boolean {
+    if (!el) return false;
     const check = (el as Element & { checkVisibility?: CheckVisibility }).checkVisibility;
-    return typeof check === 'function' ? check.call(el, { checkVisibilityCSS: true, visibilityProperty: true }) : true;
+    if (typeof check !== 'function' || check.call(el, { checkVisibilityCSS: true, visibilityProperty: true })) return true;
+    // An element without a box of its own (`display: contents`, a slot) shows what it holds: its
+    // parent says whether that is seen (the check says no for any element without a box).
+    return getComputedStyle(el).display === 'contents' && Visibility.#rendered(parentOf(el));
   }
 
   /** Whether a candidate (element or text node) is visible to the user and not something being typed. */

@@ -128,3 +128,26 @@ describe('generic adapter (custom CRM domains)', () => {
     expect(generic.isStillVisible(sofia.anchor, doc)).toBe(false);
   });
 });
+
+describe('visibility of what an element without a box holds', () => {
+  it('text in a `display: contents` element (a slot) is seen when its parent is; not when the parent is hidden', () => {
+    // Chromium's rule, which happy-dom does not have: `checkVisibility()` is false for an
+    // element without a box, whatever it holds.
+    const proto = Element.prototype as unknown as { checkVisibility?: (o?: object) => boolean };
+    const had = Object.getOwnPropertyDescriptor(proto, 'checkVisibility');
+    proto.checkVisibility = function (this: Element) {
+      if (getComputedStyle(this).display === 'contents') return false;
+      for (let e = this.parentElement; e; e = e.parentElement) if (getComputedStyle(e).display === 'none') return false;
+      return getComputedStyle(this).display !== 'none';
+    };
+    try {
+      document.body.innerHTML = `<p>Owner: <span style="display: contents">ann@acme.io</span></p><p>Slotted: <slot style="display: contents"><a href="mailto:raj.patel@globex.com" style="display: contents">Raj</a></slot></p><div style="display: none"><span style="display: contents">li.wei@umbrella.co</span></div>`;
+      const found = generic.scan(document, document).mentions.map((m) => m.email);
+      expect(found.sort()).toEqual(['ann@acme.io', 'raj.patel@globex.com']);
+    } finally {
+      if (had) Object.defineProperty(proto, 'checkVisibility', had);
+      else delete proto.checkVisibility;
+      document.body.replaceChildren();
+    }
+  });
+});
