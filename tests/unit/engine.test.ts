@@ -1095,39 +1095,40 @@ describe('the page changing while a pass is under way', () => {
     return { release: () => release(), asked: () => asked };
   }
 
+  /** Starts the engine on `html`, makes `change` while the first lookup is out, and waits for it all to settle. */
+  async function changeWhileLookupOut(html: string, digest: { has(email: string): boolean } | undefined, change: () => void) {
+    document.body.innerHTML = html;
+    const { engine: e, lookup } = makeEngine({ digest });
+    const held = holdNextLookup(lookup);
+    const started = e.start();
+    await vi.waitFor(() => expect(held.asked()).toBe(true));
+    change();
+    await Promise.resolve();
+    held.release();
+    await started;
+    await tick();
+    await e.idle();
+    return e;
+  }
+
   for (const digest of [true, false]) {
     const how = digest ? 'handled at once (digest)' : 'queued for idle time';
     it(`badges no text the page rewrote for someone else while the lookup was out (${how})`, async () => {
-      document.body.innerHTML = `<p id="note">Contact: ann@acme.io</p>`;
-      const { engine: e, lookup } = makeEngine({ digest: digest ? { has: (x) => x === 'ann@acme.io' } : undefined });
-      const held = holdNextLookup(lookup);
-      const started = e.start();
-      await vi.waitFor(() => expect(held.asked()).toBe(true));
-      // A virtual list reuses the row: its text now names someone else.
-      (document.getElementById('note')!.firstChild as Text).data = 'Contact: bob@unknown.org';
-      await Promise.resolve();
-      held.release();
-      await started;
-      await tick();
-      await e.idle();
+      const e = await changeWhileLookupOut(`<p id="note">Contact: ann@acme.io</p>`, digest ? { has: (x) => x === 'ann@acme.io' } : undefined, () => {
+        // A virtual list reuses the row: its text now names someone else.
+        (document.getElementById('note')!.firstChild as Text).data = 'Contact: bob@unknown.org';
+      });
       expect(badges()).toEqual([]);
       expect(e.spottedLeads()).toEqual([]);
     });
   }
 
   it('badges no link whose content the page replaced, or that it hid, while the lookup was out', async () => {
-    document.body.innerHTML = `<p>Owner: <a id="owner" href="/u/1"><span>ann@acme.io</span></a></p><div id="box"><p><a href="mailto:raj.patel@globex.com">Raj</a></p></div>`;
-    const { engine: e, lookup } = makeEngine({ digest: { has: (x) => x !== 'bob@unknown.org' } });
-    const held = holdNextLookup(lookup);
-    const started = e.start();
-    await vi.waitFor(() => expect(held.asked()).toBe(true));
-    document.getElementById('owner')!.replaceChildren(Object.assign(document.createElement('span'), { textContent: 'bob@unknown.org' }));
-    document.getElementById('box')!.style.display = 'none';
-    await Promise.resolve();
-    held.release();
-    await started;
-    await tick();
-    await e.idle();
+    const html = `<p>Owner: <a id="owner" href="/u/1"><span>ann@acme.io</span></a></p><div id="box"><p><a href="mailto:raj.patel@globex.com">Raj</a></p></div>`;
+    await changeWhileLookupOut(html, { has: (x) => x !== 'bob@unknown.org' }, () => {
+      document.getElementById('owner')!.replaceChildren(Object.assign(document.createElement('span'), { textContent: 'bob@unknown.org' }));
+      document.getElementById('box')!.style.display = 'none';
+    });
     expect(badges()).toEqual([]);
   });
 
