@@ -670,17 +670,12 @@ export class OverlayEngine {
     const wanted = mentions.filter((m) => !own.has(m.email));
     await this.#lookupUnknown(wanted.map((m) => m.email));
     if (this.#stopped) return;
-    const { adapter, doc } = this.#deps;
-    const memo = new Map<Element, boolean>();
-    // Looked at again: while the lookup was out (or the pass yielded between slices) the page may
-    // have reused a row for another contact, or hidden it, and a batch handled at once meanwhile
-    // could not see it (nothing of this pass was tracked yet).
-    const fresh = this.#notBesideBadges(wanted.filter((m) => this.known.get(m.email) && adapter.isStillVisible(m.anchor, doc, memo, m.email)));
+    const fresh = this.#notBesideBadges(wanted.filter((m) => this.known.get(m.email) && m.anchor.isConnected));
     if (fresh.length === 0) return;
     const whenNear = fresh.length > EAGER_BADGES ? this.#deps.whenNear : undefined;
     let made = 0;
     for (const m of fresh) {
-      if (this.#hasBadge(m)) continue;
+      if (this.#hasBadge(m) || (!whenNear && !this.#still(m))) continue;
       const rec = this.#track(m);
       if (whenNear) {
         this.#defer(rec, m, whenNear);
@@ -722,6 +717,15 @@ export class OverlayEngine {
     return all;
   }
 
+  /**
+   * Looked at again just before its badge is made: while the lookup was out (or the pass yielded)
+   * the page may have reused the row for another contact, or hidden it, and a batch handled at
+   * once meanwhile could not see it (nothing of this pass was tracked yet).
+   */
+  #still(m: Mention): boolean {
+    return this.#deps.adapter.isStillVisible(m.anchor, this.#deps.doc, undefined, m.email);
+  }
+
   /** Records a visible mention of a known lead (its badge is made now or when it comes near). */
   #track(m: Mention): BadgeRecord {
     const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, removed: false, waiting: null, unconfirmed: false };
@@ -749,7 +753,7 @@ export class OverlayEngine {
         const mention = r.waiting?.mention;
         r.waiting = null;
         const lead = this.known.get(r.email);
-        if (lead && !r.removed && mention && !this.#stopped && mention.anchor.isConnected) this.#create(r, mention, lead);
+        if (lead && !r.removed && mention && !this.#stopped && this.#still(mention)) this.#create(r, mention, lead);
       }
       this.#dropOwnRecords();
     });
