@@ -11,7 +11,7 @@ import { leadDigest } from './lead-digest';
 import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
-import { readStoredSettings, isSiteEnabled, ownEmails, type Settings } from './settings';
+import { readPolicy, readStoredSettings, isSiteEnabled, ownEmails, type Policy, type Settings } from './settings';
 import { customDomainGranted, type PermissionsApi } from './custom-sites';
 import { builtinSiteCovering, builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
 
@@ -21,6 +21,8 @@ export interface RouterDeps {
   extensionId: string;
   extensionUrl: string;
   settings?: () => Promise<Settings>;
+  /** The administrator's policy (default: read from managed storage each time; the background keeps it). */
+  policy?: () => Promise<Policy>;
   /** Tells every tab that a lead's answers changed. */
   broadcast?: (email: string, answers: unknown) => Promise<void>;
   syncNow?: () => Promise<boolean>;
@@ -130,6 +132,12 @@ function tellTabs(deps: RouterDeps, email: string, answers: Answers): void {
   }
 }
 
+/** `email` when the policy allows it (no domain given, or that domain), else null. */
+export function atAllowedDomain(email: string | null, domain: string | undefined): string | null {
+  const d = domain?.trim().toLowerCase().replace(/^@/, '');
+  return email && d && !email.endsWith(`@${d}`) ? null : email;
+}
+
 async function respond(req: UnisonRequest, from: SenderKind, settings: Settings, deps: RouterDeps): Promise<UnisonResponse> {
   const db = deps.db();
   const now = deps.now?.() ?? new Date();
@@ -138,6 +146,9 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
   const rep = { name: settings.you.name.trim() || null, email: repEmail.success ? repEmail.data : null };
   // Where the message comes from, as events keep it: an added domain's events are its own only.
   const stamp = { rep, site: from.site, now, host: from.kind === 'content' ? from.host : undefined };
+  // An event carries the rep's address only at the domain a policy allows (saved in You before
+  // the policy came, it is not the organisation's to send).
+  const stamped = async () => ({ ...stamp, rep: { ...rep, email: atAllowedDomain(rep.email, (await (deps.policy ?? readPolicy)()).allowedRepEmailDomain) } });
   switch (req.type) {
     case 'hello':
       return {
@@ -153,7 +164,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
     case 'card':
       return { type: 'card', card: await leadCard(db, req.email) };
     case 'feedback': {
-      const event = await recordFeedback(db, req.input, stamp);
+      const event = await recordFeedback(db, req.input, await stamped());
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
       if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);
       return { type: 'feedback', ok: true, event: toWireEvent(event), answers };
@@ -165,7 +176,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
       return { type: 'undo', ok: !!removed, answers };
     }
     case 'note': {
-      const event = await addNote(db, req.id, req.note, stamp, req.noteId);
+      const event = await addNote(db, req.id, req.note, await stamped(), req.noteId);
       if (!event) return { type: 'note', ok: false, answers: {} };
       const answers = event.leadEmail ? await answersFor(db, event.leadEmail) : {};
       if (event.leadEmail) tellTabs(deps, event.leadEmail, answers);

@@ -6,7 +6,7 @@ import { handleMessage, tabAnswered, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
 import { pullFeed, readFeedState } from '@/utils/feed';
 import { createScheduler } from '@/utils/schedule';
-import { readSettings } from '@/utils/settings';
+import { readPolicy, readSettings } from '@/utils/settings';
 
 export default defineBackground({
   type: 'module',
@@ -47,7 +47,11 @@ export default defineBackground({
       // Synced events change the `synced` flag of their leads' answers.
       onMarked: (leadEmails) => cache.forgetAnswers(leadEmails),
     });
+    // The administrator's policy, read once and again when it changes (reading managed storage
+    // can take seconds while the browser starts).
+    let policy: ReturnType<typeof readPolicy> | null = null;
     const deps: RouterDeps = {
+      policy: () => (policy ??= readPolicy().catch(() => ({}))),
       db: getDb,
       cache,
       syncNow: () => scheduler.syncNow(),
@@ -93,7 +97,9 @@ export default defineBackground({
     browser.alarms.onAlarm.addListener((alarm) => scheduler.onAlarm(alarm));
     // An administrator's policy change moves the alarms and retries a held batch.
     browser.storage.onChanged.addListener((_changes, area) => {
-      if (area === 'managed') void scheduler.onSettingsChanged().catch(() => undefined);
+      if (area !== 'managed') return;
+      policy = null;
+      void scheduler.onSettingsChanged().catch(() => undefined);
     });
     // Where the background hears it (Firefox's event page); a Chromium service worker does not,
     // and there the alarms look whether the network is back (see utils/schedule.ts).

@@ -506,6 +506,22 @@ describe('router: accepts', () => {
     expect(await handleMessage(goodClick, tabSender('https://crm.acme-custom.test/contacts/1'), deps())).toMatchObject({ event: { site: 'custom' } });
   });
 
+  it('an event carries the rep\'s address only at the domain a policy allows, also one saved in You before the policy came', async () => {
+    await updateSettings((s) => {
+      s.you = { name: 'Sam Ortiz', email: 'sam@gmail.com' };
+    });
+    const click = async () => ((await handleMessage(goodClick, tabSender(GMAIL), deps())) as Extract<UnisonResponse, { type: 'feedback' }>).event.rep;
+    expect(await click()).toEqual({ name: 'Sam Ortiz', email: 'sam@gmail.com' });
+    await fakeBrowser.storage.managed.set({ allowedRepEmailDomain: 'seller.example' });
+    expect(await click()).toEqual({ name: 'Sam Ortiz', email: null });
+    await updateSettings((s) => {
+      s.you.email = 'sam@seller.example';
+    });
+    expect(await click()).toEqual({ name: 'Sam Ortiz', email: 'sam@seller.example' });
+    // The policy as the background keeps it is the one asked.
+    expect(((await handleMessage(goodClick, tabSender(GMAIL), deps({ policy: async () => ({ allowedRepEmailDomain: '@other.example' }) }))) as Extract<UnisonResponse, { type: 'feedback' }>).event.rep.email).toBeNull();
+  });
+
   it("an added domain cannot claim another's event: not by a note sent again under its id, not by the click sent again, nor after the background restarts", async () => {
     await updateSettings((s) => {
       s.customDomains = ['crm-a.test', 'crm-b.test'];
