@@ -340,7 +340,8 @@ export class OverlayEngine {
     const emails = new Set(mentions.map((m) => m.email));
     const taken = new Collector(Infinity);
     for (const r of this.#records()) if (emails.has(r.email)) taken.add(r.email, null, r.anchor);
-    return mentions.filter((m) => !taken.isDuplicate(m.email, m.anchor));
+    // None of these addresses has a badge (a first scan, a new view): nothing to look at.
+    return taken.mentions.length ? mentions.filter((m) => !taken.isDuplicate(m.email, m.anchor)) : mentions;
   }
 
   /** Updates the cached answers of a lead (after feedback here or in another tab). */

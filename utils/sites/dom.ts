@@ -27,7 +27,7 @@ const NOT_TEXT_TAGS = new Set(['script', 'style', 'noscript', 'template', 'title
 /** Where a found address makes its container the thing to put a badge after (no badge inside a link or button). */
 export const INTERACTIVE = 'a[href], button, [role="button"], [role="link"]';
 /** Pictures of a person (avatars) carry addresses too, but are never a mention. */
-export const AVATAR = 'img, picture, svg, [role="img"], [role="presentation"]';
+export const AVATAR = 'img,picture,svg,[role=img],[role=presentation]';
 /** Big containers whose `title` / `aria-label` may name an address but which are no mention themselves. */
 const CONTAINER_ROLES = new Set(['main', 'region', 'dialog', 'alertdialog', 'list', 'listbox', 'grid', 'treegrid', 'row', 'option', 'tabpanel', 'document', 'article', 'navigation', 'complementary', 'log', 'tree', 'feed', 'application', 'table', 'rowgroup', 'menu']);
 const CONTAINER_TAGS = new Set(['html', 'body', 'main', 'section', 'article', 'form', 'table', 'thead', 'tbody', 'tr', 'ul', 'ol', 'iframe', 'frame', 'video', 'aside', 'nav', 'header', 'footer']);
@@ -571,7 +571,7 @@ export interface FindContext {
 
 /** An element that shows only a photo of the contact (an avatar): no mention, where an icon is one. */
 function photoOnly(el: Element): boolean {
-  return !el.textContent!.trim() && el.querySelector('img, picture, [role="img"]') !== null;
+  return !el.textContent!.trim() && !!el.querySelector('img,picture,[role=img]');
 }
 
 /** `a[href^="mailto:"]` links (every recipient of a multi-address link). */
