@@ -154,6 +154,11 @@ export class OverlayEngine {
   /** What the passes that set places aside took: those places, scanned later, are no duplicates of it. */
   #claims: ScanClaims = {};
   #nearCheckScheduled = false;
+  /**
+   * Counts the batches handled at once (`#handleNow`), ahead of a pass under way: a pass that sees
+   * it move looks again at what it found before badging it (see `#badge`).
+   */
+  #changes = 0;
   #stopViewport?: () => void;
   scanned = 0;
   capped = false;
@@ -482,6 +487,7 @@ export class OverlayEngine {
    * Their badges show in the frame that draws the rows: no second frame is drawn for them.
    */
   #handleNow(records: MutationRecord[]): void {
+    const at = ++this.#changes;
     const { roots, prune, recheck } = this.#changed(records);
     if (prune) this.#scheduleNearCheck();
     // The visibility check makes the browser work out the styles of what the page just added,
@@ -490,7 +496,7 @@ export class OverlayEngine {
     if (mentions.length === 0) return;
     // Many mentions after all (a whole view arrived): the usual way, with badges near the viewport.
     if (mentions.length > EAGER_BADGES) {
-      void this.#run(() => this.#badge(mentions));
+      void this.#run(() => this.#badge(mentions, at));
       return;
     }
     const own = this.#deps.ownEmails();
@@ -653,6 +659,7 @@ export class OverlayEngine {
   ): Promise<void> {
     const slice: Slice = { until: 0, seen: 0, read: 0, rest: [...roots] };
     const mentions: Mention[] = [];
+    const at = this.#changes;
     for (let first = true; first || slice.rest.length > 0; first = false) {
       if (!first) await (this.#deps.yieldToPage ?? defaultYield)();
       if (this.#stopped) return;
@@ -661,22 +668,30 @@ export class OverlayEngine {
       slice.until = performance.now() + SCAN_SLICE_MS;
       mentions.push(...this.#scan(todo, first && prune, recheckWithin, slice, { far, only }));
     }
-    await this.#badge(mentions);
+    await this.#badge(mentions, at);
   }
 
   /** Looks up the mentions' addresses and badges those of known leads (near the viewport for many). */
-  async #badge(mentions: Mention[]): Promise<void> {
+  async #badge(mentions: Mention[], at: number): Promise<void> {
     if (mentions.length === 0) return;
     const own = this.#deps.ownEmails();
     const wanted = mentions.filter((m) => !own.has(m.email));
     await this.#lookupUnknown(wanted.map((m) => m.email));
     if (this.#stopped) return;
-    const fresh = this.#notBesideBadges(wanted.filter((m) => this.known.get(m.email) && m.anchor.isConnected));
+    // Looked at again when a batch was handled at once meanwhile: the page may have reused a row
+    // for another contact, or hidden it, while the lookup was out (or the pass yielded), and that
+    // batch could not see it, nothing of this pass being tracked yet (batches queued for idle
+    // time come after the pass, and look again at what it tracked). All are looked at before any
+    // badge goes in: a check between two inserts would make the browser work out style each time.
+    const { adapter, doc } = this.#deps;
+    const fresh = this.#notBesideBadges(
+      wanted.filter((m) => this.known.get(m.email) && (at === this.#changes ? m.anchor.isConnected : adapter.isStillVisible(m.anchor, doc, undefined, m.email))),
+    );
     if (fresh.length === 0) return;
     const whenNear = fresh.length > EAGER_BADGES ? this.#deps.whenNear : undefined;
     let made = 0;
     for (const m of fresh) {
-      if (this.#hasBadge(m) || (!whenNear && !this.#still(m))) continue;
+      if (this.#hasBadge(m)) continue;
       const rec = this.#track(m);
       if (whenNear) {
         this.#defer(rec, m, whenNear);
@@ -718,15 +733,6 @@ export class OverlayEngine {
     return all;
   }
 
-  /**
-   * Looked at again just before its badge is made: while the lookup was out (or the pass yielded)
-   * the page may have reused the row for another contact, or hidden it, and a batch handled at
-   * once meanwhile could not see it (nothing of this pass was tracked yet).
-   */
-  #still(m: Mention): boolean {
-    return this.#deps.adapter.isStillVisible(m.anchor, this.#deps.doc, undefined, m.email);
-  }
-
   /** Records a visible mention of a known lead (its badge is made now or when it comes near). */
   #track(m: Mention): BadgeRecord {
     const rec: BadgeRecord = { email: m.email, anchor: m.anchor, handle: null, removed: false, waiting: null, unconfirmed: false };
@@ -754,7 +760,7 @@ export class OverlayEngine {
         const mention = r.waiting?.mention;
         r.waiting = null;
         const lead = this.known.get(r.email);
-        if (lead && !r.removed && mention && !this.#stopped && this.#still(mention)) this.#create(r, mention, lead);
+        if (lead && !r.removed && mention && !this.#stopped && mention.anchor.isConnected) this.#create(r, mention, lead);
       }
       this.#dropOwnRecords();
     });
