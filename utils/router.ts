@@ -11,7 +11,7 @@ import { leadDigest } from './lead-digest';
 import { leadCard, lookupLeads, type LeadCache } from './leads';
 import { parseRequest, type Answers, type UnisonRequest, type UnisonResponse } from './protocol';
 import { emailSchema } from './schema';
-import { readPolicy, readStoredSettings, isSiteEnabled, ownEmails, type Policy, type Settings } from './settings';
+import { allowedRepDomain, atAllowedDomain, readPolicy, readStoredSettings, isSiteEnabled, ownEmails, type Policy, type Settings } from './settings';
 import { customDomainGranted, type PermissionsApi } from './custom-sites';
 import { builtinSiteCovering, builtinSiteForHost, type EventSite, type SiteId } from './sites/hosts';
 
@@ -132,12 +132,6 @@ function tellTabs(deps: RouterDeps, email: string, answers: Answers): void {
   }
 }
 
-/** `email` when the policy allows it (no domain given, or that domain), else null. */
-export function atAllowedDomain(email: string | null, domain: string | undefined): string | null {
-  const d = domain?.trim().toLowerCase().replace(/^@/, '');
-  return email && d && !email.endsWith(`@${d}`) ? null : email;
-}
-
 async function respond(req: UnisonRequest, from: SenderKind, settings: Settings, deps: RouterDeps): Promise<UnisonResponse> {
   const db = deps.db();
   const now = deps.now?.() ?? new Date();
@@ -148,7 +142,7 @@ async function respond(req: UnisonRequest, from: SenderKind, settings: Settings,
   const stamp = { rep, site: from.site, now, host: from.kind === 'content' ? from.host : undefined };
   // An event carries the rep's address only at the domain a policy allows (saved in You before
   // the policy came, it is not the organisation's to send).
-  const stamped = async () => ({ ...stamp, rep: { ...rep, email: atAllowedDomain(rep.email, (await (deps.policy ?? readPolicy)()).allowedRepEmailDomain) } });
+  const stamped = async () => ({ ...stamp, rep: { ...rep, email: atAllowedDomain(rep.email, allowedRepDomain(await (deps.policy ?? readPolicy)())) } });
   switch (req.type) {
     case 'hello':
       return {

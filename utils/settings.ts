@@ -85,6 +85,16 @@ export async function readPolicyChecked(): Promise<{ policy: Policy; ignored: Ig
   return { policy: policy as Policy, ignored };
 }
 
+/** The domain a policy allows the rep's address at (`allowedRepEmailDomain`, its leading `@` left out), or null. */
+export function allowedRepDomain(policy: Policy): string | null {
+  return policy.allowedRepEmailDomain?.trim().toLowerCase().replace(/^@/, '') || null;
+}
+
+/** `email` when it is at `domain` (or no domain is required), else null. */
+export function atAllowedDomain(email: string | null, domain: string | null): string | null {
+  return email && domain && !email.toLowerCase().endsWith(`@${domain}`) ? null : email;
+}
+
 export async function readPolicy(): Promise<Policy> {
   return (await readPolicyChecked()).policy;
 }

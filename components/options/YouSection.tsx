@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { readPolicy, readStoredSettings, updateSettings } from '@/utils/settings';
+import { allowedRepDomain, atAllowedDomain, readPolicy, readStoredSettings, updateSettings } from '@/utils/settings';
 import { emailSchema } from '@/utils/schema';
 
 /** The rep's own name and address: stamped on feedback, and never badged. */
@@ -32,9 +32,8 @@ export function YouSection() {
         setError('Enter a valid email address.');
         return;
       }
-      const policy = await readPolicy();
-      const domain = policy.allowedRepEmailDomain?.toLowerCase().replace(/^@/, '');
-      if (domain && !trimmed.toLowerCase().endsWith(`@${domain}`)) {
+      const domain = allowedRepDomain(await readPolicy());
+      if (!atAllowedDomain(trimmed, domain)) {
         setError(`Your organisation allows only addresses at ${domain}.`);
         return;
       }
