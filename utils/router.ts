@@ -100,9 +100,8 @@ async function answeredSender(sender: MessageSender | undefined, deps: RouterDep
  * answers (a page whose site was switched off, or whose added domain lost its access, hears
  * nothing more of the rep's feedback).
  */
-export async function tabAnswered(url: string | undefined, deps: RouterDeps): Promise<boolean> {
+export async function tabAnswered(url: string | undefined, deps: RouterDeps, settings: Settings): Promise<boolean> {
   if (!url) return false;
-  const settings = await (deps.settings ?? readStoredSettings)();
   const tab = { id: 0, url } as NonNullable<MessageSender['tab']>;
   return (await answeredSender({ id: deps.extensionId, url, tab }, deps, settings))?.kind === 'content';
 }

@@ -6,7 +6,7 @@ import { handleMessage, tabAnswered, type RouterDeps } from '@/utils/router';
 import { syncCustomContentScripts } from '@/utils/custom-sites';
 import { pullFeed, readFeedState } from '@/utils/feed';
 import { createScheduler } from '@/utils/schedule';
-import { readPolicy, readSettings } from '@/utils/settings';
+import { readPolicy, readSettings, readStoredSettings } from '@/utils/settings';
 
 export default defineBackground({
   type: 'module',
@@ -60,7 +60,11 @@ export default defineBackground({
       extensionUrl: browser.runtime.getURL('/'),
       permissions: browser.permissions,
       // Only pages Unison answers: one of a site switched off hears nothing of the rep's answers.
-      broadcast: (email, answers) => tellTabs({ type: 'answers-changed', email, answers }, (t) => tabAnswered(t.url, deps)),
+      // (The settings read once for all the tabs.)
+      broadcast: async (email, answers) => {
+        const settings = await readStoredSettings();
+        await tellTabs({ type: 'answers-changed', email, answers }, (t) => tabAnswered(t.url, deps, settings));
+      },
       broadcastDataChanged: tellDataChanged,
     };
 
