@@ -9,7 +9,7 @@
  */
 import { browser, type Browser } from 'wxt/browser';
 import type { UnisonDB } from './db';
-import { browserOnline, OFFLINE_POLL_MS, readSyncState, retryWait, runSync, syncConfigKey, type SyncConfig, type SyncReason, type SyncResult } from './sync';
+import { browserOnline, OFFLINE_POLL_MS, readSyncState, retryWait, runSync, syncConfigKey, type SyncConfig, type SyncReason, type SyncResult, type SyncStateRecord } from './sync';
 
 export const ALARM_SYNC = 'unison-sync';
 export const ALARM_SYNC_RETRY = 'unison-sync-retry';
@@ -104,10 +104,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
    * A batch held with other settings than those in force now (the endpoint or the token changed
    * without the background being told: the options page closed before its message went).
    */
-  const heldWithOldSettings = async (): Promise<boolean> => {
-    const { held, configKey } = await readSyncState(deps.db());
-    return !!held && configKey !== (await syncConfigKey((await deps.settings()).sync));
-  };
+  const heldWithOldSettings = async ({ held, configKey }: SyncStateRecord): Promise<boolean> =>
+    !!held && configKey !== (await syncConfigKey((await deps.settings()).sync));
 
   return {
     sync,
@@ -118,16 +116,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       // worker never made: sync resumes when the wait is over, not at the next periodic alarm.
       const wait = retryWait(state, new Date());
       if (wait > 0 && !state.held) await quietly(scheduleSyncRetry(new Date(Date.now() + (state.lastError?.offline ? Math.min(wait, OFFLINE_POLL_MS) : wait))));
-      if (await heldWithOldSettings()) await quietly(sync('settings'));
+      if (await heldWithOldSettings(state)) await quietly(sync('settings'));
       else if (state.inflight) await quietly(sync('startup'));
     },
     async onAlarm(alarm) {
       if (alarm.name === ALARM_FEED) return void (await quietly(deps.pullFeed?.('alarm') ?? Promise.resolve()));
       if (alarm.name !== ALARM_SYNC && alarm.name !== ALARM_SYNC_RETRY) return;
-      if (await heldWithOldSettings()) return void (await quietly(sync('settings')));
+      const state = await readSyncState(deps.db());
+      if (await heldWithOldSettings(state)) return void (await quietly(sync('settings')));
       // The last try failed offline. A service worker hears no `online` event (Chromium), so the
       // alarms look: back online, sync runs as on that event; still offline, they look again soon.
-      if ((await readSyncState(deps.db())).lastError?.offline) {
+      if (state.lastError?.offline) {
         if ((deps.online ?? browserOnline)()) await quietly(sync('online'));
         else await scheduleSyncRetry(new Date(Date.now() + OFFLINE_POLL_MS));
         return;
